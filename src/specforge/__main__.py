@@ -1,0 +1,7 @@
+"""`python -m specforge`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

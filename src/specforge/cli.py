@@ -1,0 +1,114 @@
+"""Command line: argument parsing and error rendering only; the work happens in the modules it calls."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import _yaml
+from .apis import API, find_root, load_apis
+from .drift import check_drift
+from .errors import SpecforgeError
+from .generate import regenerate
+from .pipeline import load_raw, patch, patch_checked
+from .validate import example_findings, openapi_findings
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _select(names: Sequence[str]) -> list[API]:
+    apis = load_apis(find_root())
+    unknown = [name for name in names if name not in apis]
+    if unknown:
+        raise SpecforgeError(
+            "codegen/apis.yaml", f"unknown API(s): {', '.join(unknown)}", hint=f"known: {', '.join(apis)}"
+        )
+    return [apis[name] for name in names] if names else list(apis.values())
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    apis = _select(args.apis)
+    started = time.perf_counter()
+    reports = regenerate(apis, apis[0].root)
+    for report in reports:
+        print(
+            f"{report.api}: {report.actions} overlay actions applied, {report.files} Python files "
+            f"generated ({report.seconds.get('generate', 0):.2f}s generator)"
+        )
+    print(f"regenerated {len(reports)} API(s) in {time.perf_counter() - started:.2f}s")
+    return EXIT_OK
+
+
+def _cmd_drift(args: argparse.Namespace) -> int:
+    apis = _select(args.apis)
+    report = check_drift(apis, apis[0].root)
+    print(report.summary())
+    return EXIT_OK if report.clean else EXIT_FAILED
+
+
+def _cmd_patch(args: argparse.Namespace) -> int:
+    (api,) = _select([args.api])
+    patched = patch(api, strict=not args.lenient)
+    for item in patched.result.unmatched:
+        print(f"{item.action.source}: {item.action.label}: matched nothing ({item.action.target})", file=sys.stderr)
+    if args.output:
+        _yaml.dump(patched.document, Path(args.output))
+    else:
+        sys.stdout.write(_yaml.dumps(patched.document))
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for api in _select(args.apis):
+        raw = load_raw(api)
+        raw_problems = openapi_findings(raw) + example_findings(raw)
+        print(
+            f"{api.name}: raw spec {api.rel(api.spec_path)}: {len(raw_problems)} finding(s) "
+            "(the raw spec is faithful to its source; the overlays must fix these)"
+        )
+        for problem in raw_problems:
+            print(f"  {problem}")
+        try:
+            patch_checked(api)
+        except SpecforgeError as err:
+            print(f"{api.name}: patched spec: FAILED\n{err}")
+            status = EXIT_FAILED
+        else:
+            print(f"{api.name}: patched spec: valid OpenAPI, every example matches its schema")
+    return status
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="specforge", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    generate = commands.add_parser("generate", help="patch specs and regenerate clients into generated/")
+    generate.add_argument("apis", nargs="*", help="API names (default: all in codegen/apis.yaml)")
+    generate.set_defaults(run=_cmd_generate)
+    drift = commands.add_parser("drift", help="fail if generated/ differs from what the inputs produce")
+    drift.add_argument("apis", nargs="*")
+    drift.set_defaults(run=_cmd_drift)
+    patch_cmd = commands.add_parser("patch", help="print (or write) one API's patched spec")
+    patch_cmd.add_argument("api")
+    patch_cmd.add_argument("--output", "-o", help="write to this file instead of stdout")
+    patch_cmd.add_argument("--lenient", action="store_true", help="report unmatched targets instead of failing")
+    patch_cmd.set_defaults(run=_cmd_patch)
+    validate = commands.add_parser("validate", help="validate raw and patched specs and their examples")
+    validate.add_argument("apis", nargs="*")
+    validate.set_defaults(run=_cmd_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; a SpecforgeError is printed as one message (no traceback) and exits 2."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except SpecforgeError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT

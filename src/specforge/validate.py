@@ -1,0 +1,155 @@
+"""Checks a spec is a valid OpenAPI document and that every example in it matches its schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from openapi_spec_validator.validation import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+__all__ = ["Finding", "example_findings", "iter_examples", "openapi_findings"]
+
+_BASE = "urn:specforge:document"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at a JSON pointer inside a document."""
+
+    pointer: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.pointer or '/'}: {self.message}"
+
+
+def _pointer(parts: tuple[str | int, ...]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def openapi_findings(document: dict[str, Any]) -> list[Finding]:
+    """Structural OpenAPI errors (openapi-spec-validator), by the document's declared version."""
+    version = str(document.get("openapi", ""))
+    if not version.startswith(("3.0", "3.1")):
+        return [Finding("/openapi", f"unsupported OpenAPI version {version!r} (3.0.x or 3.1.x expected)")]
+    validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    findings = [
+        Finding(_pointer(tuple(err.absolute_path)), err.message[:300])
+        for err in validator_class(document).iter_errors()
+    ]
+    return sorted(findings, key=lambda f: (f.pointer, f.message))
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example value and the pointer of the schema it must satisfy."""
+
+    pointer: str
+    schema_pointer: str
+    value: Any
+
+
+def iter_examples(document: dict[str, Any]) -> Iterator[Example]:
+    """Every example in the document: schema `example(s)`, media-type and parameter examples."""
+    yield from _component_examples(document.get("components", {}))
+    for path, item in document.get("paths", {}).items():
+        if isinstance(item, dict):
+            yield from _path_item_examples(item, ("paths", path))
+
+
+def _component_examples(components: dict[str, Any]) -> Iterator[Example]:
+    for name, schema in components.get("schemas", {}).items():
+        yield from _schema_examples(schema, ("components", "schemas", name))
+    for group in ("parameters", "headers"):
+        for name, param in components.get(group, {}).items():
+            yield from _holder_examples(param, (("components", group, name)))
+    for name, body in components.get("requestBodies", {}).items():
+        yield from _content_examples(body, ("components", "requestBodies", name))
+    for name, response in components.get("responses", {}).items():
+        yield from _response_examples(response, ("components", "responses", name))
+
+
+def _path_item_examples(item: dict[str, Any], at: tuple[str | int, ...]) -> Iterator[Example]:
+    for index, param in enumerate(item.get("parameters", [])):
+        yield from _holder_examples(param, (*at, "parameters", index))
+    for method, operation in item.items():
+        if method == "parameters" or not isinstance(operation, dict):
+            continue
+        base = (*at, method)
+        for index, param in enumerate(operation.get("parameters", [])):
+            yield from _holder_examples(param, (*base, "parameters", index))
+        if isinstance(operation.get("requestBody"), dict):
+            yield from _content_examples(operation["requestBody"], (*base, "requestBody"))
+        for status, response in operation.get("responses", {}).items():
+            yield from _response_examples(response, (*base, "responses", status))
+
+
+def _schema_examples(schema: Any, at: tuple[str | int, ...]) -> Iterator[Example]:
+    if not isinstance(schema, dict):
+        return
+    if "example" in schema:
+        yield Example(_pointer((*at, "example")), _pointer(at), schema["example"])
+    if isinstance(schema.get("examples"), list):
+        for index, value in enumerate(schema["examples"]):
+            yield Example(_pointer((*at, "examples", index)), _pointer(at), value)
+    properties = schema.get("properties")
+    for name, sub in properties.items() if isinstance(properties, dict) else ():
+        yield from _schema_examples(sub, (*at, "properties", name))
+    for key in ("items", "additionalProperties", "not", "contains"):
+        if isinstance(schema.get(key), dict):
+            yield from _schema_examples(schema[key], (*at, key))
+    for key in ("allOf", "anyOf", "oneOf", "prefixItems"):
+        for index, sub in enumerate(schema.get(key, []) or []):
+            yield from _schema_examples(sub, (*at, key, index))
+
+
+def _holder_examples(holder: Any, at: tuple[str | int, ...]) -> Iterator[Example]:
+    """A parameter, header or media type: `example` / `examples` check against its `schema`."""
+    if not isinstance(holder, dict) or "$ref" in holder:
+        return
+    if isinstance(holder.get("schema"), dict):
+        schema_at = (*at, "schema")
+        yield from _schema_examples(holder["schema"], schema_at)
+        if "example" in holder:
+            yield Example(_pointer((*at, "example")), _pointer(schema_at), holder["example"])
+        for name, example in (holder.get("examples") or {}).items():
+            if isinstance(example, dict) and "value" in example:
+                yield Example(_pointer((*at, "examples", name, "value")), _pointer(schema_at), example["value"])
+    for name, media in (holder.get("content") or {}).items():
+        yield from _holder_examples(media, (*at, "content", name))
+
+
+def _content_examples(body: Any, at: tuple[str | int, ...]) -> Iterator[Example]:
+    if isinstance(body, dict) and "$ref" not in body:
+        for name, media in (body.get("content") or {}).items():
+            yield from _holder_examples(media, (*at, "content", name))
+
+
+def _response_examples(response: Any, at: tuple[str | int, ...]) -> Iterator[Example]:
+    if not isinstance(response, dict) or "$ref" in response:
+        return
+    yield from _content_examples(response, at)
+    for name, header in (response.get("headers") or {}).items():
+        yield from _holder_examples(header, (*at, "headers", name))
+
+
+def example_findings(document: dict[str, Any]) -> list[Finding]:
+    """Every example that its own schema rejects (JSON Schema 2020-12, formats checked)."""
+    registry: Registry[Any] = Registry().with_resource(
+        _BASE, Resource.from_contents(document, default_specification=DRAFT202012)
+    )
+    findings: list[Finding] = []
+    for example in iter_examples(document):
+        validator = Draft202012Validator(
+            {"$ref": f"{_BASE}#{example.schema_pointer}"},
+            registry=registry,
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
+        for error in validator.iter_errors(example.value):
+            where = example.pointer + _pointer(tuple(error.absolute_path))
+            findings.append(Finding(where, error.message[:300]))
+    return findings

@@ -1,0 +1,65 @@
+"""The quirk ledger: every overlay quirk is present in the raw spec and gone from the patched one.
+
+Probes live next to this file as probes_<api>.py; adding an API adds a probe module, not a test.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from typing import Any
+
+import pytest
+
+from specforge.apis import load_apis
+from specforge.ledger import ProbeRegistry
+from specforge.pipeline import PatchedSpec, load_overlays, patch
+
+APIS = load_apis()
+
+
+@cache
+def _probes(api: str) -> ProbeRegistry:
+    registry = importlib.import_module(f"probes_{api}").PROBES
+    assert isinstance(registry, ProbeRegistry)
+    return registry
+
+
+@cache
+def _patched(api: str) -> PatchedSpec:
+    return patch(APIS[api])
+
+
+def _overlay_quirks(api: str) -> set[str]:
+    return {action.quirk for overlay in load_overlays(APIS[api]) for action in overlay.actions if action.quirk}
+
+
+def _cases() -> list[Any]:
+    return [
+        pytest.param(api, quirk, id=f"{api}:{quirk}")
+        for api in APIS
+        for quirk in sorted(_overlay_quirks(api) | set(_probes(api).probes))
+    ]
+
+
+@pytest.mark.parametrize("api", list(APIS))
+def test_every_overlay_quirk_has_exactly_one_probe(api: str) -> None:
+    assert _overlay_quirks(api) == set(_probes(api).probes)
+
+
+@pytest.mark.parametrize("api", list(APIS))
+def test_every_action_names_its_quirk_and_says_why(api: str) -> None:
+    for overlay in load_overlays(APIS[api]):
+        for action in overlay.actions:
+            assert action.quirk, f"{overlay.path.name} {action.label}: no x-quirk"
+            assert len(action.description) >= 40, f"{overlay.path.name} {action.label}: description too thin"
+
+
+@pytest.mark.parametrize(("api", "quirk"), _cases())
+def test_quirk_is_in_the_raw_spec(api: str, quirk: str) -> None:
+    assert _probes(api).present(quirk, _patched(api).raw), f"{quirk} not found in the raw {api} spec"
+
+
+@pytest.mark.parametrize(("api", "quirk"), _cases())
+def test_quirk_is_gone_from_the_patched_spec(api: str, quirk: str) -> None:
+    assert not _probes(api).present(quirk, _patched(api).document), f"{quirk} survives the {api} overlays"
