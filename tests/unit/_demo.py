@@ -1,13 +1,11 @@
-"""Shared fixtures: a throwaway repository with the real codegen/ and a tiny API, for pipeline tests."""
+"""A tiny API in a throwaway repository that uses the real codegen/ settings, for pipeline tests."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-import pytest
-
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 DEMO_SPEC = """\
 openapi: 3.1.0
@@ -46,17 +44,16 @@ actions:
 """
 
 
-@pytest.fixture
-def demo_repo(tmp_path: Path) -> Path:
-    """A repository root holding the real codegen/ settings and one small API named `demo`."""
-    shutil.copytree(REPO / "codegen" / "templates", tmp_path / "codegen" / "templates")
-    shutil.copy(REPO / "codegen" / "openapi-python-client.yaml", tmp_path / "codegen")
-    (tmp_path / "codegen" / "apis.yaml").write_text(
+def make_demo_repo(root: Path) -> Path:
+    """Lay out a repository root holding the real codegen/ settings and one small API named `demo`."""
+    shutil.copytree(REPO / "codegen" / "templates", root / "codegen" / "templates")
+    shutil.copy(REPO / "codegen" / "openapi-python-client.yaml", root / "codegen")
+    (root / "codegen" / "apis.yaml").write_text(
         "apis:\n  demo: {spec: specs/demo/openapi.yaml, overlays: overlays/demo, "
         "package: demo_client, project: demo-client}\n"
     )
-    (tmp_path / "specs" / "demo").mkdir(parents=True)
-    (tmp_path / "specs" / "demo" / "openapi.yaml").write_text(DEMO_SPEC)
-    (tmp_path / "overlays" / "demo").mkdir(parents=True)
-    (tmp_path / "overlays" / "demo" / "10-fix.yaml").write_text(DEMO_OVERLAY)
-    return tmp_path
+    (root / "specs" / "demo").mkdir(parents=True)
+    (root / "specs" / "demo" / "openapi.yaml").write_text(DEMO_SPEC)
+    (root / "overlays" / "demo").mkdir(parents=True)
+    (root / "overlays" / "demo" / "10-fix.yaml").write_text(DEMO_OVERLAY)
+    return root

@@ -22,7 +22,8 @@ def _apply(tmp_path: Path, document: dict[str, Any], actions: str, *, strict: bo
 def test_update_merges_objects_recursively_concatenates_arrays_and_replaces_scalars(tmp_path: Path) -> None:
     doc = {"a": {"keep": 1, "replace": "old", "nested": {"x": 1}, "list": [1]}}
     result = _apply(
-        tmp_path, doc,
+        tmp_path,
+        doc,
         "actions:\n  - target: $.a\n    update: {replace: new, nested: {y: 2}, list: [2], added: true}\n",
     )
     assert result.document == {
@@ -39,10 +40,9 @@ def test_update_on_an_array_appends_the_value(tmp_path: Path) -> None:
 def test_remove_deletes_every_match_including_several_array_items(tmp_path: Path) -> None:
     doc = {"params": [{"name": "Accept"}, {"name": "id"}, {"name": "Accept"}], "x": {"drop": 1, "keep": 2}}
     result = _apply(
-        tmp_path, doc,
-        "actions:\n"
-        "  - target: $.params[?@.name=='Accept']\n    remove: true\n"
-        "  - target: $.x.drop\n    remove: true\n",
+        tmp_path,
+        doc,
+        "actions:\n  - target: $.params[?@.name=='Accept']\n    remove: true\n  - target: $.x.drop\n    remove: true\n",
     )
     assert result.document == {"params": [{"name": "id"}], "x": {"keep": 2}}
     assert [r.matched for r in result.reports] == [2, 1]
@@ -55,10 +55,9 @@ def test_remove_wins_over_update(tmp_path: Path) -> None:
 
 def test_actions_apply_in_order_so_remove_then_recreate_replaces(tmp_path: Path) -> None:
     result = _apply(
-        tmp_path, {"s": {"p": {"$ref": "#/x", "description": "one"}}},
-        "actions:\n"
-        "  - target: $.s.p\n    remove: true\n"
-        "  - target: $.s\n    update: {p: {type: array}}\n",
+        tmp_path,
+        {"s": {"p": {"$ref": "#/x", "description": "one"}}},
+        "actions:\n  - target: $.s.p\n    remove: true\n  - target: $.s\n    update: {p: {type: array}}\n",
     )
     assert result.document == {"s": {"p": {"type": "array"}}}
 
@@ -66,7 +65,8 @@ def test_actions_apply_in_order_so_remove_then_recreate_replaces(tmp_path: Path)
 def test_unmatched_target_is_an_error_naming_file_action_and_quirk(tmp_path: Path) -> None:
     with pytest.raises(SpecforgeError) as raised:
         _apply(
-            tmp_path, {"a": {}},
+            tmp_path,
+            {"a": {}},
             "actions:\n  - target: $.a\n    update: {}\n"
             "  - target: $.missing\n    x-quirk: MASH-Q99\n    update: {x: 1}\n",
         )

@@ -44,14 +44,25 @@ def test_output_is_bannered_stamped_and_patched(demo_repo: Path) -> None:
 @pytest.mark.parametrize(
     ("file", "content", "message"),
     [
-        ("overlays/demo/10-fix.yaml", "overlay: 1.0.0\ninfo: {title: t, version: '1'}\n"
-         "actions: [{target: $.nowhere, x-quirk: DEMO-Q01, update: {a: 1}}]\n", "matched nothing"),
+        (
+            "overlays/demo/10-fix.yaml",
+            "overlay: 1.0.0\ninfo: {title: t, version: '1'}\n"
+            "actions: [{target: $.nowhere, x-quirk: DEMO-Q01, update: {a: 1}}]\n",
+            "matched nothing",
+        ),
         ("overlays/demo/10-fix.yaml", "overlay: 1.0.0\nactions: [\n", "invalid YAML"),
-        ("specs/demo/openapi.yaml", "openapi: 3.1.0\ninfo: {title: Demo}\npaths: {}\n"
-         "components: {schemas: {Thing: {properties: {kind: {type: integer}}}}}\n", "not a valid OpenAPI"),
-        ("specs/demo/openapi.yaml", "openapi: 3.1.0\ninfo: {title: D, version: '1'}\npaths: {}\ncomponents:\n"
-         "  schemas:\n    Thing: {type: object, properties: {kind: {type: integer, example: one}}}\n",
-         "examples do not match"),
+        (
+            "specs/demo/openapi.yaml",
+            "openapi: 3.1.0\ninfo: {title: Demo}\npaths: {}\n"
+            "components: {schemas: {Thing: {properties: {kind: {type: integer}}}}}\n",
+            "not a valid OpenAPI",
+        ),
+        (
+            "specs/demo/openapi.yaml",
+            "openapi: 3.1.0\ninfo: {title: D, version: '1'}\npaths: {}\ncomponents:\n"
+            "  schemas:\n    Thing: {type: object, properties: {kind: {type: integer, example: one}}}\n",
+            "examples do not match",
+        ),
     ],
 )
 def test_a_failed_regeneration_leaves_generated_untouched(
@@ -103,8 +114,11 @@ def test_drift_detects_an_input_change(demo_repo: Path) -> None:
 
 def test_drift_flags_a_hand_edited_vendored_spec(demo_repo: Path) -> None:
     registry = demo_repo / "codegen" / "apis.yaml"
-    registry.write_text(registry.read_text().replace("project: demo-client}", "project: demo-client, "
-                                                     "provenance: specs/demo/SOURCE.yaml}"))
+    registry.write_text(
+        registry.read_text().replace(
+            "project: demo-client}", "project: demo-client, provenance: specs/demo/SOURCE.yaml}"
+        )
+    )
     (demo_repo / "specs" / "demo" / "SOURCE.yaml").write_text("origin: downloaded\nsha256: 0000\n")
     _regenerate(demo_repo)
     report = check_drift(list(load_apis(demo_repo).values()), demo_repo)
