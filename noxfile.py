@@ -50,3 +50,10 @@ def validate(session: nox.Session) -> None:
     """Report raw-spec findings (fixed by overlays) and check every patched spec and its examples."""
     session.install("-e", ".")
     session.run("python", "-m", "specforge", "validate", *session.posargs)
+
+
+@nox.session(name="fetch-specs", default=False)
+def fetch_specs(session: nox.Session) -> None:
+    """Download vendored specs (e.g. `-- mycashflow --url URL`), record provenance, report overlay health."""
+    session.install("-e", ".")
+    session.run("python", "-m", "specforge", "fetch", *session.posargs)

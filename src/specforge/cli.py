@@ -10,9 +10,12 @@ from pathlib import Path
 
 from . import _yaml
 from .apis import API, find_root, load_apis
+from .document import load_json_document
 from .drift import check_drift
 from .errors import SpecforgeError
+from .fetch import refresh
 from .generate import regenerate
+from .health import overlay_health
 from .pipeline import load_raw, patch, patch_checked
 from .validate import example_findings, openapi_findings
 
@@ -84,6 +87,28 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    apis = [api for api in _select(args.apis) if api.provenance_path is not None]
+    if not apis:
+        raise SpecforgeError("codegen/apis.yaml", "no vendored API selected (none has a `provenance:` entry)")
+    for api in apis:
+        health = refresh(api, args.url, timeout=args.timeout)
+        print(f"{api.name}: {api.rel(api.spec_path)} refreshed; provenance written beside it")
+        print(health.render())
+    print("next: `nox -s generate`, then review and commit specs/ and generated/ together")
+    return EXIT_OK
+
+
+def _cmd_health(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for api in _select(args.apis):
+        previous = load_json_document(api.patched_spec_path) if api.patched_spec_path.is_file() else None
+        health = overlay_health(api, load_raw(api), previous)
+        print(health.render())
+        status = EXIT_FAILED if health.unmatched else status
+    return status
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="specforge", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -101,6 +126,14 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="validate raw and patched specs and their examples")
     validate.add_argument("apis", nargs="*")
     validate.set_defaults(run=_cmd_validate)
+    fetch = commands.add_parser("fetch", help="refresh vendored specs from their download URL (with provenance)")
+    fetch.add_argument("apis", nargs="*", help="vendored API names (default: every vendored API)")
+    fetch.add_argument("--url", help="download from this URL instead of the registry's fetch_url")
+    fetch.add_argument("--timeout", type=float, default=30.0, help="seconds (default 30)")
+    fetch.set_defaults(run=_cmd_fetch)
+    health = commands.add_parser("health", help="which overlay actions still apply to the current specs")
+    health.add_argument("apis", nargs="*")
+    health.set_defaults(run=_cmd_health)
     return parser
 
 

@@ -29,22 +29,32 @@ def _document(api: str) -> dict[str, Any]:
 
 def _resolve(document: dict[str, Any], pointer: str) -> Any:
     node: Any = document
-    for part in pointer.lstrip("/").split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
+    for raw in pointer.lstrip("/").split("/"):
+        part = raw.replace("~1", "/").replace("~0", "~")
         node = node[int(part)] if isinstance(node, list) else node[part]
     return node
 
 
-def _model_for(api: str, schema: Any) -> tuple[type[Any], bool] | None:
-    """The generated model class for a schema that is a component ref (or a list of them)."""
+def _model_for(api: str, pointer: str) -> tuple[type[Any], bool] | None:
+    """The generated model class for the schema at `pointer`: a component ref, a list of them, or an
+    inline body that openapi-python-client names after the operation (`<OperationId>Response<status>`)."""
+    document = _document(api)
+    schema = _resolve(document, pointer)
     if not isinstance(schema, dict):
         return None
-    many = schema.get("type") == "array"
-    ref = (schema.get("items") or {}).get("$ref") if many else schema.get("$ref")
-    if not isinstance(ref, str) or not ref.startswith("#/components/schemas/"):
+    many = schema.get("type") == "array" and "$ref" in (schema.get("items") or {})
+    ref = schema["items"]["$ref"] if many else schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+    elif schema.get("type") == "object" and pointer.startswith("/paths/"):
+        parts = pointer.split("/")
+        operation = _resolve(document, "/".join(parts[:4]))
+        suffix = f"response{parts[5]}" if parts[4] == "responses" else "body"
+        name = f"{operation['operationId']}{suffix}"
+    else:
         return None
-    name = ref.rsplit("/", 1)[1].replace("_", "").replace("-", "").lower()
-    return _models(api)[name], many
+    model = _models(api).get(name.replace("_", "").replace("-", "").lower())
+    return (model, many) if model is not None else None
 
 
 def _body_examples(api: str) -> list[Any]:
@@ -54,7 +64,7 @@ def _body_examples(api: str) -> list[Any]:
     for example in iter_examples(document):
         if "/content/" not in example.pointer:
             continue
-        model = _model_for(api, _resolve(document, example.schema_pointer))
+        model = _model_for(api, example.schema_pointer)
         if model is not None:
             cases.append(pytest.param(api, example, id=f"{api}:{example.pointer}"))
     return cases
@@ -73,7 +83,7 @@ def test_every_json_body_example_has_a_model(api: str) -> None:
         for example in iter_examples(document)
         if "/content/application~1json/" in example.pointer
         and isinstance(example.value, dict | list)
-        and _model_for(api, _resolve(document, example.schema_pointer)) is None
+        and _model_for(api, example.schema_pointer) is None
     ]
     assert untyped == []
     assert _body_examples(api), f"{api}: no body examples found"
@@ -81,7 +91,7 @@ def test_every_json_body_example_has_a_model(api: str) -> None:
 
 @pytest.mark.parametrize(("api", "example"), _all_cases())
 def test_documented_example_round_trips(api: str, example: Example) -> None:
-    model, many = _model_for(api, _resolve(_document(api), example.schema_pointer)) or (None, False)
+    model, many = _model_for(api, example.schema_pointer) or (None, False)
     assert model is not None
     values = example.value if many else [example.value]
     for value in values:
@@ -95,7 +105,7 @@ def test_documented_example_round_trips(api: str, example: Example) -> None:
 @pytest.mark.parametrize(("api", "example"), _all_cases())
 def test_unknown_fields_are_kept_not_rejected(api: str, example: Example) -> None:
     """The vendors add fields without notice: a new field must decode and survive the round trip."""
-    model, many = _model_for(api, _resolve(_document(api), example.schema_pointer)) or (None, False)
+    model, many = _model_for(api, example.schema_pointer) or (None, False)
     assert model is not None
     value = (example.value[0] if many and example.value else example.value) or {}
     decoded = model.from_dict({**value, "fieldAddedWithoutNotice": {"nested": [1, "two"]}})
