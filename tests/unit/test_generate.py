@@ -123,3 +123,24 @@ def test_drift_flags_a_hand_edited_vendored_spec(demo_repo: Path) -> None:
     _regenerate(demo_repo)
     report = check_drift(list(load_apis(demo_repo).values()), demo_repo)
     assert len(report.provenance) == 1 and "edited by hand" in report.provenance[0]
+
+
+def test_a_failure_in_a_later_api_leaves_every_api_untouched(demo_repo: Path) -> None:
+    """The first API's generator is already running when the second API's overlay fails."""
+    registry = demo_repo / "codegen" / "apis.yaml"
+    registry.write_text(
+        registry.read_text()
+        + "  second: {spec: specs/demo/openapi.yaml, overlays: overlays/second, package: second_client, "
+        "project: second-client}\n"
+    )
+    (demo_repo / "overlays" / "second").mkdir()
+    (demo_repo / "overlays" / "second" / "10-fix.yaml").write_text(
+        (demo_repo / "overlays" / "demo" / "10-fix.yaml").read_text()
+    )
+    _regenerate(demo_repo)
+    before = _snapshot(demo_repo / "generated")
+    assert {"demo/STAMP.json", "second/STAMP.json"} <= set(before)
+    (demo_repo / "overlays" / "second" / "10-fix.yaml").write_text("overlay: 1.0.0\nactions: {")
+    with pytest.raises(SpecforgeError, match="invalid YAML"):
+        _regenerate(demo_repo)
+    assert _snapshot(demo_repo / "generated") == before
