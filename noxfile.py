@@ -57,3 +57,10 @@ def fetch_specs(session: nox.Session) -> None:
     """Download vendored specs (e.g. `-- mycashflow --url URL`), record provenance, report overlay health."""
     session.install("-e", ".")
     session.run("python", "-m", "specforge", "fetch", *session.posargs)
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks side by side with their anchors (`-- --quick` in CI, `-- --write-markdown` to publish)."""
+    session.install("-e", ".[test]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
+    session.run("python", "-m", "benchmarks.run", *session.posargs)

@@ -11,7 +11,7 @@ from openapi_spec_validator.validation import OpenAPIV30SpecValidator, OpenAPIV3
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-__all__ = ["Finding", "example_findings", "iter_examples", "openapi_findings"]
+__all__ = ["Finding", "example_findings", "iter_examples", "openapi_findings", "ref_findings"]
 
 _BASE = "urn:specforge:document"
 
@@ -36,12 +36,47 @@ def openapi_findings(document: dict[str, Any]) -> list[Finding]:
     version = str(document.get("openapi", ""))
     if not version.startswith(("3.0", "3.1")):
         return [Finding("/openapi", f"unsupported OpenAPI version {version!r} (3.0.x or 3.1.x expected)")]
+    broken = ref_findings(document)
+    if broken:  # the validator follows references and would stop at the first broken one
+        return broken
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     findings = [
         Finding(_pointer(tuple(err.absolute_path)), err.message[:300])
         for err in validator_class(document).iter_errors()
     ]
     return sorted(findings, key=lambda f: (f.pointer, f.message))
+
+
+def ref_findings(document: dict[str, Any]) -> list[Finding]:
+    """Every local `$ref` that points nowhere (the validator does not follow them all)."""
+    findings: list[Finding] = []
+
+    def walk(node: Any, at: tuple[str | int, ...]) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#") and not _resolves(document, ref):
+                findings.append(Finding(_pointer((*at, "$ref")), f"unresolvable reference {ref!r}"))
+            for key, value in node.items():
+                walk(value, (*at, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*at, index))
+
+    walk(document, ())
+    return findings
+
+
+def _resolves(document: dict[str, Any], ref: str) -> bool:
+    node: Any = document
+    for raw in ref.removeprefix("#").lstrip("/").split("/") if ref not in ("#", "#/") else []:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -144,3 +144,10 @@ def test_a_failure_in_a_later_api_leaves_every_api_untouched(demo_repo: Path) ->
     with pytest.raises(SpecforgeError, match="invalid YAML"):
         _regenerate(demo_repo)
     assert _snapshot(demo_repo / "generated") == before
+
+
+def test_an_unresolvable_ref_is_reported_not_a_traceback(demo_repo: Path) -> None:
+    spec = demo_repo / "specs" / "demo" / "openapi.yaml"
+    spec.write_text(spec.read_text().replace("$ref: '#/components/schemas/Thing'", "$ref: '#/components/schemas/Nope'"))
+    with pytest.raises(SpecforgeError, match="unresolvable reference '#/components/schemas/Nope'"):
+        _regenerate(demo_repo)

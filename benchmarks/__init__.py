@@ -1,0 +1,1 @@
+"""`nox -s bench`: figures measured side by side with their anchors, printed, never asserted."""

@@ -1,0 +1,66 @@
+"""Repeat a measurement, keep the median, and describe a figure against its anchor."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["Figure", "Stats", "repeat", "timed"]
+
+
+@dataclass
+class Stats:
+    """Median, min and max of several runs (warm-up runs excluded)."""
+
+    median: float
+    low: float
+    high: float
+    runs: int
+
+    @classmethod
+    def of(cls, values: list[float]) -> Stats:
+        return cls(statistics.median(values), min(values), max(values), len(values))
+
+
+@dataclass
+class Figure:
+    """One row of the table: our value, the anchor's value measured in the same run, the target."""
+
+    name: str
+    unit: str
+    ours: Stats | None
+    anchor_name: str
+    anchor: Stats | None
+    target: str
+    higher_is_better: bool = False
+    met: bool | None = None
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.ours is None or self.anchor is None or self.anchor.median == 0:
+            return None
+        return self.ours.median / self.anchor.median
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ratio"] = self.ratio
+        return data
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Wall-clock seconds of one call."""
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def repeat(action: Callable[[], float], runs: int, warmup: int = 1) -> Stats:
+    """Run `action` (which returns its own measurement) warmup + runs times; keep the last runs."""
+    for _ in range(warmup):
+        action()
+    return Stats.of([action() for _ in range(runs)])

@@ -1,0 +1,86 @@
+"""Run the benchmarks, print the table, write BENCHMARKS.json (and BENCHMARKS.md on request)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+from collections.abc import Callable
+from pathlib import Path
+
+from ._measure import Figure
+from .regen import regeneration, scaling
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _machine() -> dict[str, object]:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "date": dt.date.today().isoformat(),
+    }
+
+
+def _cell(figure: Figure) -> tuple[str, str, str, str, str]:
+    def show(stats: object) -> str:
+        if stats is None:
+            return "n/a"
+        median, low, high = stats.median, stats.low, stats.high  # type: ignore[attr-defined]
+        spread = f" ({low:.3g}–{high:.3g})" if stats.runs > 1 else ""  # type: ignore[attr-defined]
+        return f"{median:.3g} {figure.unit}{spread}"
+
+    ratio = f"{figure.ratio:.2f}×" if figure.ratio is not None else "n/a"
+    verdict = {True: "met", False: "MISSED", None: "—"}[figure.met]
+    return show(figure.ours), show(figure.anchor), ratio, figure.target, verdict
+
+
+def render(figures: list[Figure], machine: dict[str, object]) -> str:
+    """A Markdown table: figure, ours, anchor, ratio, target, verdict; notes below."""
+    lines = [
+        f"Machine: {machine['cores']} cores, {machine['memory_gib']} GiB, Python {machine['python']}; "
+        f"date {machine['date']}. Each value: median of the runs (min–max).",
+        "",
+        "| figure | ours | anchor (same run) | ratio | target | |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for figure in figures:
+        ours, anchor, ratio, target, verdict = _cell(figure)
+        lines.append(f"| {figure.name} | {ours} | {figure.anchor_name}: {anchor} | {ratio} | {target} | {verdict} |")
+    notes = [f"- {figure.name}: {figure.note}" for figure in figures if figure.note]
+    return "\n".join(lines + (["", *notes] if notes else [])) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="one short repetition of everything (CI)")
+    parser.add_argument("--write-markdown", action="store_true", help="also rewrite BENCHMARKS.md")
+    parser.add_argument("--only", help="run only figures whose group name contains this")
+    args = parser.parse_args()
+    runs = 1 if args.quick else 5
+    groups: dict[str, Callable[[], list[Figure]]] = {
+        "regen": lambda: [regeneration(runs)],
+        "scaling": lambda: scaling([1, 2] if args.quick else [1, 10, 100], runs if args.quick else 3),
+    }
+    figures: list[Figure] = []
+    for name, group in groups.items():
+        if args.only and args.only not in name:
+            continue
+        print(f"running {name} …", flush=True)
+        figures += group()
+    machine = _machine()
+    table = render(figures, machine)
+    print(table)
+    output = ROOT / ("BENCHMARKS.quick.json" if args.quick else "BENCHMARKS.json")
+    output.write_text(json.dumps({"machine": machine, "figures": [f.as_dict() for f in figures]}, indent=2) + "\n")
+    if args.write_markdown and not args.quick:
+        (ROOT / "BENCHMARKS.md").write_text("# Benchmarks (latest `nox -s bench`)\n\n" + table)
+
+
+if __name__ == "__main__":
+    main()
