@@ -14,9 +14,10 @@ from .document import load_json_document
 from .drift import check_drift
 from .errors import SpecforgeError
 from .fetch import refresh
-from .generate import regenerate
+from .generate import build, regenerate
 from .health import overlay_health
 from .pipeline import load_raw, patch, patch_checked
+from .review import RULES, run_review, to_json, to_markdown
 from .validate import example_findings, openapi_findings
 
 __all__ = ["main"]
@@ -37,7 +38,11 @@ def _select(names: Sequence[str]) -> list[API]:
 def _cmd_generate(args: argparse.Namespace) -> int:
     apis = _select(args.apis)
     started = time.perf_counter()
-    reports = regenerate(apis, apis[0].root)
+    if args.into:
+        # Build elsewhere (a preview, or a benchmark): generated/ is not touched.
+        reports = build(apis, Path(args.into))
+    else:
+        reports = regenerate(apis, apis[0].root)
     for report in reports:
         print(
             f"{report.api}: {report.actions} overlay actions applied, {report.files} Python files "
@@ -109,11 +114,29 @@ def _cmd_health(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    if args.rules:
+        for rule in RULES.values():
+            print(f"{rule.id:32} {rule.severity:8} {rule.rationale}")
+        return EXIT_OK
+    if not args.base:
+        raise SpecforgeError("review", "--base REF is required", hint="e.g. --base origin/main or --base HEAD~1")
+    review = run_review(find_root(), args.base, args.apis)
+    text = to_json(review) if args.format == "json" else to_markdown(review)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{review.verdict}\n(report: {args.output}; {len(review.apis)} API(s) in {review.seconds:.1f}s)")
+    else:
+        sys.stdout.write(text)
+    return review.exit_code
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="specforge", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     generate = commands.add_parser("generate", help="patch specs and regenerate clients into generated/")
     generate.add_argument("apis", nargs="*", help="API names (default: all in codegen/apis.yaml)")
+    generate.add_argument("--into", metavar="DIR", help="build into this empty folder instead of generated/")
     generate.set_defaults(run=_cmd_generate)
     drift = commands.add_parser("drift", help="fail if generated/ differs from what the inputs produce")
     drift.add_argument("apis", nargs="*")
@@ -134,6 +157,13 @@ def _parser() -> argparse.ArgumentParser:
     health = commands.add_parser("health", help="which overlay actions still apply to the current specs")
     health.add_argument("apis", nargs="*")
     health.set_defaults(run=_cmd_health)
+    review = commands.add_parser("review", help="what a spec/overlay/codegen change does, against a git base")
+    review.add_argument("apis", nargs="*", help="review these APIs even if unchanged (default: every changed API)")
+    review.add_argument("--base", help="git ref to compare the working tree with (e.g. origin/main, HEAD~1)")
+    review.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    review.add_argument("--output", "-o", help="write the report here; print only the verdict")
+    review.add_argument("--rules", action="store_true", help="list the lint rules and exit")
+    review.set_defaults(run=_cmd_review)
     return parser
 
 
