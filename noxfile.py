@@ -30,14 +30,14 @@ def drift(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Unit, quirk-ledger and generated-client tests."""
-    session.install("-e", ".[test]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
+    session.install("-e", ".[test,sim]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
     session.run("pytest", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy --strict on our code; mypy --strict on every generated client."""
-    session.install("-e", ".[test,lint]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
+    session.install("-e", ".[test,lint,sim]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
@@ -52,6 +52,20 @@ def validate(session: nox.Session) -> None:
     session.run("python", "-m", "specforge", "validate", *session.posargs)
 
 
+@nox.session(default=False)
+def review(session: nox.Session) -> None:
+    """Review spec/overlay/codegen changes against a git base (`-- --base origin/main`): Markdown + exit code."""
+    session.install("-e", ".")
+    session.run("python", "-m", "specforge", "review", *session.posargs)
+
+
+@nox.session(default=False)
+def serve(session: nox.Session) -> None:
+    """Serve a stateful simulator over HTTP (`-- mash --port 8080 [--control]`)."""
+    session.install("-e", ".[sim]")
+    session.run("python", "-m", "simulators", "serve", *session.posargs)
+
+
 @nox.session(name="fetch-specs", default=False)
 def fetch_specs(session: nox.Session) -> None:
     """Download vendored specs (e.g. `-- mycashflow --url URL`), record provenance, report overlay health."""
@@ -62,5 +76,5 @@ def fetch_specs(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks side by side with their anchors (`-- --quick` in CI, `-- --write-markdown` to publish)."""
-    session.install("-e", ".[test]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
+    session.install("-e", ".[test,sim]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
     session.run("python", "-m", "benchmarks.run", *session.posargs)

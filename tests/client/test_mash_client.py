@@ -7,8 +7,10 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 from mash_client import AuthenticatedClient
 from mash_client.api.orders_and_invoicing import create_order, get_order
+from mash_client.errors import ApiError
 from mash_client.models import CreateOrderRequest, Error, OrderItem, OrderResult, OrderStatus, PaymentType
 
 ORDER: dict[str, Any] = {
@@ -37,14 +39,11 @@ ORDER: dict[str, Any] = {
 
 
 def _client(handler: httpx.MockTransport) -> AuthenticatedClient:
-    token = base64.b64encode(b"merchant-user:s3cret").decode()
-    client = AuthenticatedClient(base_url="https://mash.test/api", token=token, prefix="Basic")
-    return client.set_httpx_client(
-        httpx.Client(
-            base_url="https://mash.test/api",
-            transport=handler,
-            headers={"Authorization": f"Basic {token}", "Accept": "application/json"},
-        )
+    return AuthenticatedClient(
+        base_url="https://mash.test/api",
+        username="merchant-user",
+        password="s3cret",
+        httpx_args={"transport": handler},
     )
 
 
@@ -85,11 +84,20 @@ def test_unknown_enum_values_and_fields_decode_and_round_trip() -> None:
 
 def test_documented_error_body_decodes_as_error() -> None:
     error = {"errorCode": 20004, "message": "Order is Pending", "localizedMessage": "Tilaus odottaa"}
-    result = get_order.sync(
+    result = get_order.sync_detailed(
         order_id="1", client=_client(httpx.MockTransport(lambda _: httpx.Response(400, json=error)))
-    )
+    ).parsed
     assert isinstance(result, Error)
     assert (result.error_code, result.message) == (20004, "Order is Pending")
+
+
+def test_sync_raises_api_error_for_an_error_status_and_repr_hides_the_credentials() -> None:
+    client = _client(httpx.MockTransport(lambda _: httpx.Response(400, json={"errorCode": 20002})))
+    with pytest.raises(ApiError) as raised:
+        get_order.sync(order_id="1", client=client)
+    assert (raised.value.status_code, raised.value.method, raised.value.path) == (400, "GET", "/api/orders/1")
+    assert "merchant-user" not in repr(client) and "s3cret" not in repr(client)
+    assert client.get_httpx_client().headers["Accept"] == "application/json"
 
 
 def test_create_order_sends_the_items_as_a_json_list() -> None:

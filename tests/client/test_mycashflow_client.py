@@ -51,11 +51,11 @@ def test_list_decodes_items_and_a_typed_meta_and_sends_expand_as_a_comma_list() 
 
 def test_422_body_decodes_into_typed_field_errors() -> None:
     body = {"errors": {"name": ["This field is required."], "price": ["Must be a number.", "Too large."]}}
-    result = update_product.sync(
+    result = update_product.sync_detailed(
         product_id=7,
         client=_client(httpx.MockTransport(lambda _: httpx.Response(422, json=body))),
         body=ProductInput(name=""),
-    )
+    ).parsed
     assert isinstance(result, ValidationErrorResponse)
     assert result.errors.additional_properties == body["errors"]
     assert result.errors["price"] == ["Must be a number.", "Too large."]

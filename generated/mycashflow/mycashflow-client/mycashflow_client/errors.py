@@ -2,6 +2,28 @@
 # Change specs/, overlays/ or codegen/ and regenerate; inputs are hashed in generated/mycashflow/STAMP.json.
 """Contains shared errors types that can be raised from API functions"""
 
+import httpx
+
+
+class ApiError(Exception):
+    """Raised by `sync`/`asyncio` for an error response; `*_detailed` return the response instead.
+
+    The message names the method, the path and the status, never the query string or any header.
+    """
+
+    def __init__(self, status_code: int, content: bytes, *, method: str = "", path: str = ""):
+        self.status_code = status_code
+        self.content = content
+        self.method = method
+        self.path = path
+        super().__init__(f"HTTP {status_code} from {method} {path}".rstrip())
+
+    @classmethod
+    def from_response(cls, response: httpx.Response) -> "ApiError":
+        return cls(
+            response.status_code, response.content, method=response.request.method, path=response.request.url.path
+        )
+
 
 class UnexpectedStatus(Exception):
     """Raised by api functions when the response status an undocumented status and Client.raise_on_unexpected_status is True"""
@@ -15,4 +37,4 @@ class UnexpectedStatus(Exception):
         )
 
 
-__all__ = ["UnexpectedStatus"]
+__all__ = ["ApiError", "UnexpectedStatus"]

@@ -2,13 +2,13 @@
 # Change specs/, overlays/ or codegen/ and regenerate; inputs are hashed in generated/mash/STAMP.json.
 import datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.error import Error
 from ...models.payout_report import PayoutReport
 from ...types import UNSET, Response
@@ -42,7 +42,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | PayoutReport | None:
+def _parse_response(*, client: ClientLike, response: httpx.Response) -> Error | PayoutReport | None:
     if response.status_code == 200:
         response_200 = PayoutReport.from_dict(response.json())
 
@@ -69,9 +69,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | PayoutReport]:
+def _build_response(*, client: ClientLike, response: httpx.Response) -> Response[Error | PayoutReport]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -83,7 +81,7 @@ def _build_response(
 def sync_detailed(
     merchant_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     start_time: datetime.datetime,
     end_time: datetime.datetime,
 ) -> Response[Error | PayoutReport]:
@@ -120,10 +118,10 @@ def sync_detailed(
 def sync(
     merchant_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     start_time: datetime.datetime,
     end_time: datetime.datetime,
-) -> Error | PayoutReport | None:
+) -> PayoutReport:
     """Get payout report
 
      Get report of payouts (activity)
@@ -134,25 +132,32 @@ def sync(
         end_time (datetime.datetime):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | PayoutReport
+        PayoutReport
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         merchant_id=merchant_id,
-        client=client,
         start_time=start_time,
         end_time=end_time,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200:
+        return cast(PayoutReport, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     merchant_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     start_time: datetime.datetime,
     end_time: datetime.datetime,
 ) -> Response[Error | PayoutReport]:
@@ -187,10 +192,10 @@ async def asyncio_detailed(
 async def asyncio(
     merchant_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     start_time: datetime.datetime,
     end_time: datetime.datetime,
-) -> Error | PayoutReport | None:
+) -> PayoutReport:
     """Get payout report
 
      Get report of payouts (activity)
@@ -201,18 +206,21 @@ async def asyncio(
         end_time (datetime.datetime):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | PayoutReport
+        PayoutReport
     """
 
-    return (
-        await asyncio_detailed(
-            merchant_id=merchant_id,
-            client=client,
-            start_time=start_time,
-            end_time=end_time,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        merchant_id=merchant_id,
+        start_time=start_time,
+        end_time=end_time,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200:
+        return cast(PayoutReport, _parse_response(client=client, response=response))
+    raise client.error_for(response)

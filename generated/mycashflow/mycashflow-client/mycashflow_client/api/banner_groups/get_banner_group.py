@@ -7,7 +7,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.banner_group_expand import BannerGroupExpand
 from ...models.error_response import ErrorResponse
 from ...models.get_banner_group_response_200 import GetBannerGroupResponse200
@@ -46,7 +46,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | ErrorResponse | GetBannerGroupResponse200 | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = GetBannerGroupResponse200.from_dict(response.json())
@@ -84,7 +84,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | GetBannerGroupResponse200 | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -97,7 +97,7 @@ def _build_response(
 def sync_detailed(
     banner_group_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[BannerGroupExpand] | Unset = UNSET,
 ) -> Response[Any | ErrorResponse | GetBannerGroupResponse200 | ValidationErrorResponse]:
     """Get a banner group
@@ -129,9 +129,9 @@ def sync_detailed(
 def sync(
     banner_group_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[BannerGroupExpand] | Unset = UNSET,
-) -> Any | ErrorResponse | GetBannerGroupResponse200 | ValidationErrorResponse | None:
+) -> GetBannerGroupResponse200:
     """Get a banner group
 
     Args:
@@ -139,24 +139,31 @@ def sync(
         expand (list[BannerGroupExpand] | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | GetBannerGroupResponse200 | ValidationErrorResponse
+        GetBannerGroupResponse200
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         banner_group_id=banner_group_id,
-        client=client,
         expand=expand,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200:
+        return cast(GetBannerGroupResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     banner_group_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[BannerGroupExpand] | Unset = UNSET,
 ) -> Response[Any | ErrorResponse | GetBannerGroupResponse200 | ValidationErrorResponse]:
     """Get a banner group
@@ -186,9 +193,9 @@ async def asyncio_detailed(
 async def asyncio(
     banner_group_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[BannerGroupExpand] | Unset = UNSET,
-) -> Any | ErrorResponse | GetBannerGroupResponse200 | ValidationErrorResponse | None:
+) -> GetBannerGroupResponse200:
     """Get a banner group
 
     Args:
@@ -196,17 +203,20 @@ async def asyncio(
         expand (list[BannerGroupExpand] | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | GetBannerGroupResponse200 | ValidationErrorResponse
+        GetBannerGroupResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            banner_group_id=banner_group_id,
-            client=client,
-            expand=expand,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        banner_group_id=banner_group_id,
+        expand=expand,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200:
+        return cast(GetBannerGroupResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)

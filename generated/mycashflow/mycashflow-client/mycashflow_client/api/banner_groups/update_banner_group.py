@@ -7,7 +7,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.banner_group_input import BannerGroupInput
 from ...models.error_response import ErrorResponse
 from ...models.update_banner_group_response_200 import UpdateBannerGroupResponse200
@@ -38,7 +38,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | ErrorResponse | UpdateBannerGroupResponse200 | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = UpdateBannerGroupResponse200.from_dict(response.json())
@@ -81,7 +81,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | UpdateBannerGroupResponse200 | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -94,7 +94,7 @@ def _build_response(
 def sync_detailed(
     banner_group_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     body: BannerGroupInput,
 ) -> Response[Any | ErrorResponse | UpdateBannerGroupResponse200 | ValidationErrorResponse]:
     """Update a banner group
@@ -126,9 +126,9 @@ def sync_detailed(
 def sync(
     banner_group_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     body: BannerGroupInput,
-) -> Any | ErrorResponse | UpdateBannerGroupResponse200 | ValidationErrorResponse | None:
+) -> UpdateBannerGroupResponse200:
     """Update a banner group
 
     Args:
@@ -136,24 +136,31 @@ def sync(
         body (BannerGroupInput):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | UpdateBannerGroupResponse200 | ValidationErrorResponse
+        UpdateBannerGroupResponse200
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         banner_group_id=banner_group_id,
-        client=client,
         body=body,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200:
+        return cast(UpdateBannerGroupResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     banner_group_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     body: BannerGroupInput,
 ) -> Response[Any | ErrorResponse | UpdateBannerGroupResponse200 | ValidationErrorResponse]:
     """Update a banner group
@@ -183,9 +190,9 @@ async def asyncio_detailed(
 async def asyncio(
     banner_group_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     body: BannerGroupInput,
-) -> Any | ErrorResponse | UpdateBannerGroupResponse200 | ValidationErrorResponse | None:
+) -> UpdateBannerGroupResponse200:
     """Update a banner group
 
     Args:
@@ -193,17 +200,20 @@ async def asyncio(
         body (BannerGroupInput):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | UpdateBannerGroupResponse200 | ValidationErrorResponse
+        UpdateBannerGroupResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            banner_group_id=banner_group_id,
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        banner_group_id=banner_group_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200:
+        return cast(UpdateBannerGroupResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)

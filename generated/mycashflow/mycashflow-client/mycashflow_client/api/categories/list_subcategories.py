@@ -7,7 +7,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.category_expand import CategoryExpand
 from ...models.error_response import ErrorResponse
 from ...models.list_subcategories_response_200 import ListSubcategoriesResponse200
@@ -60,7 +60,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | ErrorResponse | ListSubcategoriesResponse200 | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = ListSubcategoriesResponse200.from_dict(response.json())
@@ -98,7 +98,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | ListSubcategoriesResponse200 | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -111,7 +111,7 @@ def _build_response(
 def sync_detailed(
     category_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[CategoryExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
@@ -152,12 +152,12 @@ def sync_detailed(
 def sync(
     category_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[CategoryExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListSubcategoriesSort | Unset = ListSubcategoriesSort.ID_ASC,
-) -> Any | ErrorResponse | ListSubcategoriesResponse200 | ValidationErrorResponse | None:
+) -> ListSubcategoriesResponse200:
     """List subcategories
 
     Args:
@@ -168,27 +168,34 @@ def sync(
         sort (ListSubcategoriesSort | Unset):  Default: ListSubcategoriesSort.ID_ASC.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListSubcategoriesResponse200 | ValidationErrorResponse
+        ListSubcategoriesResponse200
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         category_id=category_id,
-        client=client,
         expand=expand,
         page_size=page_size,
         page=page,
         sort=sort,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200:
+        return cast(ListSubcategoriesResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     category_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[CategoryExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
@@ -227,12 +234,12 @@ async def asyncio_detailed(
 async def asyncio(
     category_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[CategoryExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListSubcategoriesSort | Unset = ListSubcategoriesSort.ID_ASC,
-) -> Any | ErrorResponse | ListSubcategoriesResponse200 | ValidationErrorResponse | None:
+) -> ListSubcategoriesResponse200:
     """List subcategories
 
     Args:
@@ -243,20 +250,23 @@ async def asyncio(
         sort (ListSubcategoriesSort | Unset):  Default: ListSubcategoriesSort.ID_ASC.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListSubcategoriesResponse200 | ValidationErrorResponse
+        ListSubcategoriesResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            category_id=category_id,
-            client=client,
-            expand=expand,
-            page_size=page_size,
-            page=page,
-            sort=sort,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        category_id=category_id,
+        expand=expand,
+        page_size=page_size,
+        page=page,
+        sort=sort,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200:
+        return cast(ListSubcategoriesResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)

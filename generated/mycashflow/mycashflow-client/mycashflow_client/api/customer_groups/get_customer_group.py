@@ -7,7 +7,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.error_response import ErrorResponse
 from ...models.get_customer_group_response_200 import GetCustomerGroupResponse200
 from ...models.validation_error_response import ValidationErrorResponse
@@ -29,7 +29,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | ErrorResponse | GetCustomerGroupResponse200 | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = GetCustomerGroupResponse200.from_dict(response.json())
@@ -67,7 +67,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | GetCustomerGroupResponse200 | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -80,7 +80,7 @@ def _build_response(
 def sync_detailed(
     customer_group_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
 ) -> Response[Any | ErrorResponse | GetCustomerGroupResponse200 | ValidationErrorResponse]:
     """Get a customer group
 
@@ -109,31 +109,38 @@ def sync_detailed(
 def sync(
     customer_group_id: int,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | ErrorResponse | GetCustomerGroupResponse200 | ValidationErrorResponse | None:
+    client: ClientLike,
+) -> GetCustomerGroupResponse200:
     """Get a customer group
 
     Args:
         customer_group_id (int):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | GetCustomerGroupResponse200 | ValidationErrorResponse
+        GetCustomerGroupResponse200
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         customer_group_id=customer_group_id,
-        client=client,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200:
+        return cast(GetCustomerGroupResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     customer_group_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
 ) -> Response[Any | ErrorResponse | GetCustomerGroupResponse200 | ValidationErrorResponse]:
     """Get a customer group
 
@@ -160,24 +167,27 @@ async def asyncio_detailed(
 async def asyncio(
     customer_group_id: int,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | ErrorResponse | GetCustomerGroupResponse200 | ValidationErrorResponse | None:
+    client: ClientLike,
+) -> GetCustomerGroupResponse200:
     """Get a customer group
 
     Args:
         customer_group_id (int):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | GetCustomerGroupResponse200 | ValidationErrorResponse
+        GetCustomerGroupResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            customer_group_id=customer_group_id,
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        customer_group_id=customer_group_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200:
+        return cast(GetCustomerGroupResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)

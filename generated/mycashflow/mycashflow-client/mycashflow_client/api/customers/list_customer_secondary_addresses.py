@@ -7,7 +7,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.error_response import ErrorResponse
 from ...models.list_customer_secondary_addresses_response_200 import ListCustomerSecondaryAddressesResponse200
 from ...models.list_customer_secondary_addresses_sort import ListCustomerSecondaryAddressesSort
@@ -49,7 +49,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | ErrorResponse | ListCustomerSecondaryAddressesResponse200 | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = ListCustomerSecondaryAddressesResponse200.from_dict(response.json())
@@ -87,7 +87,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | ListCustomerSecondaryAddressesResponse200 | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -100,7 +100,7 @@ def _build_response(
 def sync_detailed(
     customer_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListCustomerSecondaryAddressesSort | Unset = ListCustomerSecondaryAddressesSort.ID_ASC,
@@ -139,11 +139,11 @@ def sync_detailed(
 def sync(
     customer_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListCustomerSecondaryAddressesSort | Unset = ListCustomerSecondaryAddressesSort.ID_ASC,
-) -> Any | ErrorResponse | ListCustomerSecondaryAddressesResponse200 | ValidationErrorResponse | None:
+) -> ListCustomerSecondaryAddressesResponse200:
     """List secondary addresses of a customer
 
     Args:
@@ -154,26 +154,33 @@ def sync(
             ListCustomerSecondaryAddressesSort.ID_ASC.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListCustomerSecondaryAddressesResponse200 | ValidationErrorResponse
+        ListCustomerSecondaryAddressesResponse200
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         customer_id=customer_id,
-        client=client,
         page_size=page_size,
         page=page,
         sort=sort,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200:
+        return cast(ListCustomerSecondaryAddressesResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     customer_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListCustomerSecondaryAddressesSort | Unset = ListCustomerSecondaryAddressesSort.ID_ASC,
@@ -210,11 +217,11 @@ async def asyncio_detailed(
 async def asyncio(
     customer_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListCustomerSecondaryAddressesSort | Unset = ListCustomerSecondaryAddressesSort.ID_ASC,
-) -> Any | ErrorResponse | ListCustomerSecondaryAddressesResponse200 | ValidationErrorResponse | None:
+) -> ListCustomerSecondaryAddressesResponse200:
     """List secondary addresses of a customer
 
     Args:
@@ -225,19 +232,22 @@ async def asyncio(
             ListCustomerSecondaryAddressesSort.ID_ASC.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListCustomerSecondaryAddressesResponse200 | ValidationErrorResponse
+        ListCustomerSecondaryAddressesResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            customer_id=customer_id,
-            client=client,
-            page_size=page_size,
-            page=page,
-            sort=sort,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        customer_id=customer_id,
+        page_size=page_size,
+        page=page,
+        sort=sort,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200:
+        return cast(ListCustomerSecondaryAddressesResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)

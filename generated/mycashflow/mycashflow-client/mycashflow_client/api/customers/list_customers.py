@@ -6,7 +6,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.customer_expand import CustomerExpand
 from ...models.error_response import ErrorResponse
 from ...models.list_customers_response_200 import ListCustomersResponse200
@@ -56,7 +56,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | ErrorResponse | ListCustomersResponse200 | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = ListCustomersResponse200.from_dict(response.json())
@@ -89,7 +89,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | ListCustomersResponse200 | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -101,7 +101,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[CustomerExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
@@ -139,12 +139,12 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[CustomerExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListCustomersSort | Unset = ListCustomersSort.ID_ASC,
-) -> Any | ErrorResponse | ListCustomersResponse200 | ValidationErrorResponse | None:
+) -> ListCustomersResponse200:
     """List customers
 
     Args:
@@ -154,25 +154,32 @@ def sync(
         sort (ListCustomersSort | Unset):  Default: ListCustomersSort.ID_ASC.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListCustomersResponse200 | ValidationErrorResponse
+        ListCustomersResponse200
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         expand=expand,
         page_size=page_size,
         page=page,
         sort=sort,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200:
+        return cast(ListCustomersResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[CustomerExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
@@ -208,12 +215,12 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[CustomerExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListCustomersSort | Unset = ListCustomersSort.ID_ASC,
-) -> Any | ErrorResponse | ListCustomersResponse200 | ValidationErrorResponse | None:
+) -> ListCustomersResponse200:
     """List customers
 
     Args:
@@ -223,19 +230,22 @@ async def asyncio(
         sort (ListCustomersSort | Unset):  Default: ListCustomersSort.ID_ASC.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListCustomersResponse200 | ValidationErrorResponse
+        ListCustomersResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            expand=expand,
-            page_size=page_size,
-            page=page,
-            sort=sort,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        expand=expand,
+        page_size=page_size,
+        page=page,
+        sort=sort,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200:
+        return cast(ListCustomersResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)

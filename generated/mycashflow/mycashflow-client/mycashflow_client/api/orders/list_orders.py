@@ -7,7 +7,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.error_response import ErrorResponse
 from ...models.list_orders_response_200 import ListOrdersResponse200
 from ...models.list_orders_sort import ListOrdersSort
@@ -113,7 +113,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | ErrorResponse | ListOrdersResponse200 | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = ListOrdersResponse200.from_dict(response.json())
@@ -146,7 +146,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | ListOrdersResponse200 | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -158,7 +158,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[OrderExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
@@ -223,7 +223,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[OrderExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
@@ -237,7 +237,7 @@ def sync(
     archived_at_to: datetime.datetime | Unset = UNSET,
     shipments_completed_at_from: datetime.datetime | Unset = UNSET,
     shipments_completed_at_to: datetime.datetime | Unset = UNSET,
-) -> Any | ErrorResponse | ListOrdersResponse200 | ValidationErrorResponse | None:
+) -> ListOrdersResponse200:
     """List orders
 
     Args:
@@ -256,15 +256,15 @@ def sync(
         shipments_completed_at_to (datetime.datetime | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListOrdersResponse200 | ValidationErrorResponse
+        ListOrdersResponse200
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         expand=expand,
         page_size=page_size,
         page=page,
@@ -278,12 +278,19 @@ def sync(
         archived_at_to=archived_at_to,
         shipments_completed_at_from=shipments_completed_at_from,
         shipments_completed_at_to=shipments_completed_at_to,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200:
+        return cast(ListOrdersResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[OrderExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
@@ -346,7 +353,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[OrderExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
@@ -360,7 +367,7 @@ async def asyncio(
     archived_at_to: datetime.datetime | Unset = UNSET,
     shipments_completed_at_from: datetime.datetime | Unset = UNSET,
     shipments_completed_at_to: datetime.datetime | Unset = UNSET,
-) -> Any | ErrorResponse | ListOrdersResponse200 | ValidationErrorResponse | None:
+) -> ListOrdersResponse200:
     """List orders
 
     Args:
@@ -379,28 +386,31 @@ async def asyncio(
         shipments_completed_at_to (datetime.datetime | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListOrdersResponse200 | ValidationErrorResponse
+        ListOrdersResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            expand=expand,
-            page_size=page_size,
-            page=page,
-            sort=sort,
-            status=status,
-            created_at_from=created_at_from,
-            created_at_to=created_at_to,
-            updated_at_from=updated_at_from,
-            updated_at_to=updated_at_to,
-            archived_at_from=archived_at_from,
-            archived_at_to=archived_at_to,
-            shipments_completed_at_from=shipments_completed_at_from,
-            shipments_completed_at_to=shipments_completed_at_to,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        expand=expand,
+        page_size=page_size,
+        page=page,
+        sort=sort,
+        status=status,
+        created_at_from=created_at_from,
+        created_at_to=created_at_to,
+        updated_at_from=updated_at_from,
+        updated_at_to=updated_at_to,
+        archived_at_from=archived_at_from,
+        archived_at_to=archived_at_to,
+        shipments_completed_at_from=shipments_completed_at_from,
+        shipments_completed_at_to=shipments_completed_at_to,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200:
+        return cast(ListOrdersResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)

@@ -6,7 +6,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.error_response import ErrorResponse
 from ...models.list_payment_methods_response_200 import ListPaymentMethodsResponse200
 from ...models.list_payment_methods_sort import ListPaymentMethodsSort
@@ -45,7 +45,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | ErrorResponse | ListPaymentMethodsResponse200 | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = ListPaymentMethodsResponse200.from_dict(response.json())
@@ -78,7 +78,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | ListPaymentMethodsResponse200 | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -90,7 +90,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListPaymentMethodsSort | Unset = ListPaymentMethodsSort.ID_ASC,
@@ -125,11 +125,11 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListPaymentMethodsSort | Unset = ListPaymentMethodsSort.ID_ASC,
-) -> Any | ErrorResponse | ListPaymentMethodsResponse200 | ValidationErrorResponse | None:
+) -> ListPaymentMethodsResponse200:
     """List payment methods
 
     Args:
@@ -138,24 +138,31 @@ def sync(
         sort (ListPaymentMethodsSort | Unset):  Default: ListPaymentMethodsSort.ID_ASC.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListPaymentMethodsResponse200 | ValidationErrorResponse
+        ListPaymentMethodsResponse200
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page_size=page_size,
         page=page,
         sort=sort,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200:
+        return cast(ListPaymentMethodsResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListPaymentMethodsSort | Unset = ListPaymentMethodsSort.ID_ASC,
@@ -188,11 +195,11 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListPaymentMethodsSort | Unset = ListPaymentMethodsSort.ID_ASC,
-) -> Any | ErrorResponse | ListPaymentMethodsResponse200 | ValidationErrorResponse | None:
+) -> ListPaymentMethodsResponse200:
     """List payment methods
 
     Args:
@@ -201,18 +208,21 @@ async def asyncio(
         sort (ListPaymentMethodsSort | Unset):  Default: ListPaymentMethodsSort.ID_ASC.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListPaymentMethodsResponse200 | ValidationErrorResponse
+        ListPaymentMethodsResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page_size=page_size,
-            page=page,
-            sort=sort,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page_size=page_size,
+        page=page,
+        sort=sort,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200:
+        return cast(ListPaymentMethodsResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)

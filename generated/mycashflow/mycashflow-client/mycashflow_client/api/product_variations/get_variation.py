@@ -7,7 +7,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.error_response import ErrorResponse
 from ...models.get_variation_response_200 import GetVariationResponse200
 from ...models.validation_error_response import ValidationErrorResponse
@@ -29,7 +29,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | ErrorResponse | GetVariationResponse200 | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = GetVariationResponse200.from_dict(response.json())
@@ -67,7 +67,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | GetVariationResponse200 | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -80,7 +80,7 @@ def _build_response(
 def sync_detailed(
     variation_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
 ) -> Response[Any | ErrorResponse | GetVariationResponse200 | ValidationErrorResponse]:
     """Get a variation
 
@@ -109,31 +109,38 @@ def sync_detailed(
 def sync(
     variation_id: int,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | ErrorResponse | GetVariationResponse200 | ValidationErrorResponse | None:
+    client: ClientLike,
+) -> GetVariationResponse200:
     """Get a variation
 
     Args:
         variation_id (int):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | GetVariationResponse200 | ValidationErrorResponse
+        GetVariationResponse200
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         variation_id=variation_id,
-        client=client,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200:
+        return cast(GetVariationResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     variation_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
 ) -> Response[Any | ErrorResponse | GetVariationResponse200 | ValidationErrorResponse]:
     """Get a variation
 
@@ -160,24 +167,27 @@ async def asyncio_detailed(
 async def asyncio(
     variation_id: int,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | ErrorResponse | GetVariationResponse200 | ValidationErrorResponse | None:
+    client: ClientLike,
+) -> GetVariationResponse200:
     """Get a variation
 
     Args:
         variation_id (int):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | GetVariationResponse200 | ValidationErrorResponse
+        GetVariationResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            variation_id=variation_id,
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        variation_id=variation_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200:
+        return cast(GetVariationResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)

@@ -6,7 +6,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.create_product_response_200 import CreateProductResponse200
 from ...models.create_product_response_201 import CreateProductResponse201
 from ...models.error_response import ErrorResponse
@@ -35,7 +35,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = CreateProductResponse200.from_dict(response.json())
@@ -73,7 +73,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -85,7 +85,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     body: ProductCreateInput,
 ) -> Response[Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse]:
     """Create a product
@@ -116,9 +116,9 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     body: ProductCreateInput,
-) -> Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse | None:
+) -> CreateProductResponse200 | CreateProductResponse201:
     """Create a product
 
      The body of the request must contain at least the name of the product.
@@ -127,22 +127,31 @@ def sync(
         body (ProductCreateInput):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse
+        CreateProductResponse200 | CreateProductResponse201
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200 or response.status_code == 201:
+        return cast(
+            CreateProductResponse200 | CreateProductResponse201, _parse_response(client=client, response=response)
+        )
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     body: ProductCreateInput,
 ) -> Response[Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse]:
     """Create a product
@@ -171,9 +180,9 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     body: ProductCreateInput,
-) -> Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse | None:
+) -> CreateProductResponse200 | CreateProductResponse201:
     """Create a product
 
      The body of the request must contain at least the name of the product.
@@ -182,16 +191,21 @@ async def asyncio(
         body (ProductCreateInput):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse
+        CreateProductResponse200 | CreateProductResponse201
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200 or response.status_code == 201:
+        return cast(
+            CreateProductResponse200 | CreateProductResponse201, _parse_response(client=client, response=response)
         )
-    ).parsed
+    raise client.error_for(response)

@@ -6,7 +6,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.error_response import ErrorResponse
 from ...models.list_products_response_200 import ListProductsResponse200
 from ...models.list_products_sort import ListProductsSort
@@ -59,7 +59,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | ErrorResponse | ListProductsResponse200 | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = ListProductsResponse200.from_dict(response.json())
@@ -92,7 +92,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | ListProductsResponse200 | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -104,7 +104,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[ProductExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
@@ -145,13 +145,13 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[ProductExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListProductsSort | Unset = ListProductsSort.ID_ASC,
     id: str | Unset = UNSET,
-) -> Any | ErrorResponse | ListProductsResponse200 | ValidationErrorResponse | None:
+) -> ListProductsResponse200:
     """List products
 
     Args:
@@ -162,26 +162,33 @@ def sync(
         id (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListProductsResponse200 | ValidationErrorResponse
+        ListProductsResponse200
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         expand=expand,
         page_size=page_size,
         page=page,
         sort=sort,
         id=id,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200:
+        return cast(ListProductsResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[ProductExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
@@ -220,13 +227,13 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     expand: list[ProductExpand] | Unset = UNSET,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListProductsSort | Unset = ListProductsSort.ID_ASC,
     id: str | Unset = UNSET,
-) -> Any | ErrorResponse | ListProductsResponse200 | ValidationErrorResponse | None:
+) -> ListProductsResponse200:
     """List products
 
     Args:
@@ -237,20 +244,23 @@ async def asyncio(
         id (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListProductsResponse200 | ValidationErrorResponse
+        ListProductsResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            expand=expand,
-            page_size=page_size,
-            page=page,
-            sort=sort,
-            id=id,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        expand=expand,
+        page_size=page_size,
+        page=page,
+        sort=sort,
+        id=id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200:
+        return cast(ListProductsResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)

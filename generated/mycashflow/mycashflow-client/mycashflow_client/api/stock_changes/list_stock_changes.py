@@ -7,7 +7,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.error_response import ErrorResponse
 from ...models.list_stock_changes_response_200 import ListStockChangesResponse200
 from ...models.list_stock_changes_sort import ListStockChangesSort
@@ -61,7 +61,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | ErrorResponse | ListStockChangesResponse200 | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = ListStockChangesResponse200.from_dict(response.json())
@@ -94,7 +94,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | ListStockChangesResponse200 | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -106,7 +106,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
@@ -150,14 +150,14 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
     stock_item_id: int | Unset = UNSET,
     changed_at_from: datetime.datetime | Unset = UNSET,
     changed_at_to: datetime.datetime | Unset = UNSET,
-) -> Any | ErrorResponse | ListStockChangesResponse200 | ValidationErrorResponse | None:
+) -> ListStockChangesResponse200:
     """List stock changes
 
     Args:
@@ -169,27 +169,34 @@ def sync(
         changed_at_to (datetime.datetime | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListStockChangesResponse200 | ValidationErrorResponse
+        ListStockChangesResponse200
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page_size=page_size,
         page=page,
         sort=sort,
         stock_item_id=stock_item_id,
         changed_at_from=changed_at_from,
         changed_at_to=changed_at_to,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200:
+        return cast(ListStockChangesResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
@@ -231,14 +238,14 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     page_size: int | Unset = 50,
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
     stock_item_id: int | Unset = UNSET,
     changed_at_from: datetime.datetime | Unset = UNSET,
     changed_at_to: datetime.datetime | Unset = UNSET,
-) -> Any | ErrorResponse | ListStockChangesResponse200 | ValidationErrorResponse | None:
+) -> ListStockChangesResponse200:
     """List stock changes
 
     Args:
@@ -250,21 +257,24 @@ async def asyncio(
         changed_at_to (datetime.datetime | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ListStockChangesResponse200 | ValidationErrorResponse
+        ListStockChangesResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page_size=page_size,
-            page=page,
-            sort=sort,
-            stock_item_id=stock_item_id,
-            changed_at_from=changed_at_from,
-            changed_at_to=changed_at_to,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page_size=page_size,
+        page=page,
+        sort=sort,
+        stock_item_id=stock_item_id,
+        changed_at_from=changed_at_from,
+        changed_at_to=changed_at_to,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200:
+        return cast(ListStockChangesResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)

@@ -7,7 +7,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.error_response import ErrorResponse
 from ...models.get_stock_item_response_200 import GetStockItemResponse200
 from ...models.validation_error_response import ValidationErrorResponse
@@ -29,7 +29,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | ErrorResponse | GetStockItemResponse200 | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = GetStockItemResponse200.from_dict(response.json())
@@ -67,7 +67,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | GetStockItemResponse200 | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -80,7 +80,7 @@ def _build_response(
 def sync_detailed(
     product_code: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
 ) -> Response[Any | ErrorResponse | GetStockItemResponse200 | ValidationErrorResponse]:
     """Get a stock item
 
@@ -109,31 +109,38 @@ def sync_detailed(
 def sync(
     product_code: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | ErrorResponse | GetStockItemResponse200 | ValidationErrorResponse | None:
+    client: ClientLike,
+) -> GetStockItemResponse200:
     """Get a stock item
 
     Args:
         product_code (str):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | GetStockItemResponse200 | ValidationErrorResponse
+        GetStockItemResponse200
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         product_code=product_code,
-        client=client,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 200:
+        return cast(GetStockItemResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     product_code: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
 ) -> Response[Any | ErrorResponse | GetStockItemResponse200 | ValidationErrorResponse]:
     """Get a stock item
 
@@ -160,24 +167,27 @@ async def asyncio_detailed(
 async def asyncio(
     product_code: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | ErrorResponse | GetStockItemResponse200 | ValidationErrorResponse | None:
+    client: ClientLike,
+) -> GetStockItemResponse200:
     """Get a stock item
 
     Args:
         product_code (str):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | GetStockItemResponse200 | ValidationErrorResponse
+        GetStockItemResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            product_code=product_code,
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        product_code=product_code,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 200:
+        return cast(GetStockItemResponse200, _parse_response(client=client, response=response))
+    raise client.error_for(response)

@@ -6,7 +6,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.create_supplier_response_201 import CreateSupplierResponse201
 from ...models.error_response import ErrorResponse
 from ...models.supplier_input import SupplierInput
@@ -34,7 +34,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | CreateSupplierResponse201 | ErrorResponse | ValidationErrorResponse | None:
     if response.status_code == 201:
         response_201 = CreateSupplierResponse201.from_dict(response.json())
@@ -67,7 +67,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | CreateSupplierResponse201 | ErrorResponse | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -79,7 +79,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     body: SupplierInput,
 ) -> Response[Any | CreateSupplierResponse201 | ErrorResponse | ValidationErrorResponse]:
     """Create a supplier
@@ -108,31 +108,38 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     body: SupplierInput,
-) -> Any | CreateSupplierResponse201 | ErrorResponse | ValidationErrorResponse | None:
+) -> CreateSupplierResponse201:
     """Create a supplier
 
     Args:
         body (SupplierInput):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CreateSupplierResponse201 | ErrorResponse | ValidationErrorResponse
+        CreateSupplierResponse201
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 201:
+        return cast(CreateSupplierResponse201, _parse_response(client=client, response=response))
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     body: SupplierInput,
 ) -> Response[Any | CreateSupplierResponse201 | ErrorResponse | ValidationErrorResponse]:
     """Create a supplier
@@ -159,25 +166,28 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
     body: SupplierInput,
-) -> Any | CreateSupplierResponse201 | ErrorResponse | ValidationErrorResponse | None:
+) -> CreateSupplierResponse201:
     """Create a supplier
 
     Args:
         body (SupplierInput):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CreateSupplierResponse201 | ErrorResponse | ValidationErrorResponse
+        CreateSupplierResponse201
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 201:
+        return cast(CreateSupplierResponse201, _parse_response(client=client, response=response))
+    raise client.error_for(response)

@@ -7,7 +7,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import ClientLike
 from ...models.error_response import ErrorResponse
 from ...models.validation_error_response import ValidationErrorResponse
 from ...types import Response
@@ -28,7 +28,7 @@ def _get_kwargs(
 
 
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Any | ErrorResponse | ValidationErrorResponse | None:
     if response.status_code == 204:
         response_204 = cast(Any, None)
@@ -70,7 +70,7 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -83,7 +83,7 @@ def _build_response(
 def sync_detailed(
     supplier_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
 ) -> Response[Any | ErrorResponse | ValidationErrorResponse]:
     """Delete a supplier
 
@@ -112,31 +112,38 @@ def sync_detailed(
 def sync(
     supplier_id: int,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | ErrorResponse | ValidationErrorResponse | None:
+    client: ClientLike,
+) -> None:
     """Delete a supplier
 
     Args:
         supplier_id (int):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ValidationErrorResponse
+        None
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         supplier_id=supplier_id,
-        client=client,
-    ).parsed
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+    if response.status_code == 204:
+        return None
+    raise client.error_for(response)
 
 
 async def asyncio_detailed(
     supplier_id: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: ClientLike,
 ) -> Response[Any | ErrorResponse | ValidationErrorResponse]:
     """Delete a supplier
 
@@ -163,24 +170,27 @@ async def asyncio_detailed(
 async def asyncio(
     supplier_id: int,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | ErrorResponse | ValidationErrorResponse | None:
+    client: ClientLike,
+) -> None:
     """Delete a supplier
 
     Args:
         supplier_id (int):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
+            from this package's clients, a typed per-API error from an SDK client.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse | ValidationErrorResponse
+        None
     """
 
-    return (
-        await asyncio_detailed(
-            supplier_id=supplier_id,
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        supplier_id=supplier_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+    if response.status_code == 204:
+        return None
+    raise client.error_for(response)

@@ -1,0 +1,77 @@
+"""`MyCashflow`: one store's MyCashflow API client, for the functions in `mycashflow_client.api`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import httpx
+
+from sdk_runtime import DEFAULT_TIMEOUT, BaseClient, ConfigurationError, EnvVar, RetryPolicy
+
+from ._errors import MyCashflowError, error_for
+
+__all__ = ["STORE_URL", "MyCashflow", "store_url"]
+
+STORE_URL = "https://{store}.mycashflow.fi/api/v1"
+"""The `servers` URL of generated/mycashflow/openapi.yaml (a test keeps them equal)."""
+
+# A store name is the first label of STORENAME.mycashflow.fi: a DNS label.
+_STORE_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
+
+
+def store_url(store: str) -> str:
+    """The API v1 base URL of a store, from its name (the API answers only on the default domain)."""
+    if not _STORE_NAME.fullmatch(store):
+        raise ConfigurationError(f"not a MyCashflow store name (the STORENAME of STORENAME.mycashflow.fi): {store!r}")
+    return STORE_URL.format(store=store.lower())
+
+
+class MyCashflow(BaseClient):
+    """MyCashflow API v1 of one store over HTTP Basic; pass it as `client=` to `mycashflow_client.api` functions.
+
+    `MyCashflow("mystore", username=..., api_key=...)`, or `base_url=` instead of the store name.
+    `sync`/`asyncio` calls return the typed body or raise a `MyCashflowError` family; GETs are retried.
+    """
+
+    env_vars = (
+        EnvVar("MYCASHFLOW_STORE", "store", "the store name in STORENAME.mycashflow.fi", default=""),
+        EnvVar("MYCASHFLOW_BASE_URL", "base_url", "a base URL instead of the store name", default=""),
+        EnvVar("MYCASHFLOW_USERNAME", "username", "the API user's username"),
+        EnvVar("MYCASHFLOW_API_KEY", "api_key", "the API user's API key"),
+        EnvVar("MYCASHFLOW_ALLOW_INSECURE", "allow_insecure", "1 to allow http:// to a loopback simulator", default=""),
+    )
+
+    def __init__(
+        self,
+        store: str | None = None,
+        *,
+        username: str,
+        api_key: str,
+        base_url: str | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        allow_insecure: bool = False,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if store and base_url:
+            raise ConfigurationError("MyCashflow takes a store name or a base URL, not both")
+        if not store and not base_url:
+            raise ConfigurationError(
+                "MyCashflow needs a store name (store=, or MYCASHFLOW_STORE)"
+                " or a base URL (base_url=, or MYCASHFLOW_BASE_URL)"
+            )
+        super().__init__(
+            base_url=store_url(store) if store else base_url,
+            username=username,
+            password=api_key,
+            timeout=timeout,
+            retry=retry,
+            allow_insecure=allow_insecure,
+            transport=transport,
+            headers=headers,
+        )
+
+    def error_for(self, response: httpx.Response) -> MyCashflowError:
+        return error_for(response)

@@ -1,0 +1,19 @@
+"""What every API's SDK client shares: construction, retries, errors and secret hygiene, written once."""
+
+from ._client import DEFAULT_TIMEOUT, BaseClient
+from ._env import EnvVar, read_env
+from ._errors import APIError, ConfigurationError
+from ._retry import RetryPolicy, RetryTransport
+from ._url import check_base_url
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "APIError",
+    "BaseClient",
+    "ConfigurationError",
+    "EnvVar",
+    "RetryPolicy",
+    "RetryTransport",
+    "check_base_url",
+    "read_env",
+]

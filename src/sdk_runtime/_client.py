@@ -1,0 +1,141 @@
+"""The base of every API's SDK client: a `ClientLike` that the generated endpoint functions accept."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
+
+import httpx
+
+from ._env import EnvVar, read_env
+from ._errors import ConfigurationError
+from ._retry import RetryPolicy, RetryTransport
+from ._url import check_base_url
+
+__all__ = ["DEFAULT_TIMEOUT", "BaseClient"]
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+"""Connect within 5 s; 30 s for each read, write and pool wait."""
+
+_FLAG_TRUE = frozenset({"1", "true", "yes"})
+
+
+def _refuse_trailing_slash(request: httpx.Request) -> None:
+    # MyCashflow answers a trailing slash with an error, and an empty path parameter (`/stock/`) is
+    # the usual way to produce one: refuse before anything is sent rather than be misrouted.
+    if request.url.path.endswith("/"):
+        raise ValueError(f"refusing to send {request.method} {request.url.path}: request paths never end with '/'")
+
+
+async def _refuse_trailing_slash_async(request: httpx.Request) -> None:
+    _refuse_trailing_slash(request)
+
+
+class BaseClient:
+    """Credentials, base URL, timeouts and retries for one API, usable with `with` and `async with`.
+
+    Pass it as `client=` to any generated endpoint function: `sync`/`asyncio` return the typed success
+    body and raise `error_for(response)` otherwise; `sync_detailed`/`asyncio_detailed` return the response.
+    """
+
+    raise_on_unexpected_status: bool = False
+    """For `*_detailed` calls: raise errors.UnexpectedStatus on a status the spec does not list."""
+
+    env_vars: ClassVar[tuple[EnvVar, ...]] = ()
+    """The documented environment variables `from_env` reads; each subclass lists its own."""
+    default_base_url: ClassVar[str | None] = None
+    """The base URL when none is given; None makes `base_url` required."""
+
+    def __init__(
+        self,
+        *,
+        username: str,
+        password: str,
+        base_url: str | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        allow_insecure: bool = False,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        base_url = base_url or self.default_base_url
+        if base_url is None:
+            raise ConfigurationError(f"{type(self).__name__} needs a base_url")
+        self.base_url = check_base_url(base_url, allow_insecure=allow_insecure)
+        # The credentials live only inside httpx.BasicAuth: not in an attribute, a header dict or repr.
+        self._auth = httpx.BasicAuth(username, password)
+        self._headers = {"Accept": "application/json", **(headers or {})}
+        self._timeout = timeout
+        self._transport = RetryTransport(transport, retry)
+        self._client: httpx.Client | None = None
+        self._async_client: httpx.AsyncClient | None = None
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+    ) -> Self:
+        """A client configured by the class's `env_vars` (from `os.environ` unless `environ` is given)."""
+        arguments: dict[str, Any] = dict(read_env(cls.env_vars, environ))
+        if "allow_insecure" in arguments:
+            arguments["allow_insecure"] = arguments["allow_insecure"].strip().lower() in _FLAG_TRUE
+        return cls(**arguments, timeout=timeout, retry=retry, transport=transport)
+
+    def error_for(self, response: httpx.Response) -> Exception:
+        """The typed exception for an error response; each API's client maps its own error bodies."""
+        raise NotImplementedError
+
+    def get_httpx_client(self) -> httpx.Client:
+        """The underlying httpx.Client, built on first use."""
+        if self._client is None:
+            self._client = httpx.Client(
+                base_url=self.base_url,
+                auth=self._auth,
+                headers=self._headers,
+                timeout=self._timeout,
+                transport=self._transport,
+                event_hooks={"request": [_refuse_trailing_slash]},
+            )
+        return self._client
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        """The underlying httpx.AsyncClient, built on first use."""
+        if self._async_client is None:
+            self._async_client = httpx.AsyncClient(
+                base_url=self.base_url,
+                auth=self._auth,
+                headers=self._headers,
+                timeout=self._timeout,
+                transport=self._transport,
+                event_hooks={"request": [_refuse_trailing_slash_async]},
+            )
+        return self._async_client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    async def aclose(self) -> None:
+        if self._async_client is not None:
+            await self._async_client.aclose()
+
+    def __enter__(self) -> Self:
+        self.get_httpx_client()
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        self.get_async_httpx_client()
+        return self
+
+    async def __aexit__(self, *args: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"

@@ -1,0 +1,76 @@
+"""Control endpoints outside the spec (reset, seed, clock, inspect), mounted only when enabled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .clock import SimClock
+
+__all__ = ["ControlHooks", "control_routes"]
+
+
+@dataclass(frozen=True)
+class ControlHooks:
+    """What an API offers its testers; `seed` raises ValueError on a bad payload, `inspect` returns None if unknown."""
+
+    clock: SimClock
+    reset: Callable[[], None]
+    seed: Callable[[Any], object]
+    inspect: Callable[[str, str, dict[str, str]], object | None]  # (kind, id, query) → JSON-able
+
+
+def control_routes(hooks: ControlHooks, prefix: str = "/_sim") -> list[Route]:
+    """Starlette routes under `prefix`; every answer is JSON, every bad input a 400, never a 500."""
+
+    async def reset(_: Request) -> Response:
+        hooks.clock.reset()
+        hooks.reset()
+        return _json(200, {"reset": True, "now": hooks.clock.now().isoformat()})
+
+    async def seed(request: Request) -> Response:
+        try:
+            return _json(200, hooks.seed(orjson.loads(await request.body())))
+        except ValueError as exc:  # orjson.JSONDecodeError is a ValueError too
+            return _json(400, {"error": str(exc)})
+
+    async def clock(_: Request) -> Response:
+        return _json(200, {"now": hooks.clock.now().isoformat()})
+
+    async def advance(request: Request) -> Response:
+        try:
+            payload = orjson.loads(await request.body())
+            delta = timedelta(days=_number(payload, "days"), seconds=_number(payload, "seconds"))
+            return _json(200, {"now": hooks.clock.advance(delta).isoformat()})
+        except (ValueError, OverflowError) as exc:
+            return _json(400, {"error": str(exc)})
+
+    async def inspect(request: Request) -> Response:
+        found = hooks.inspect(request.path_params["kind"], request.path_params["key"], dict(request.query_params))
+        return _json(404, {"error": "not found"}) if found is None else _json(200, found)
+
+    return [
+        Route(f"{prefix}/reset", reset, methods=["POST"]),
+        Route(f"{prefix}/seed", seed, methods=["POST"]),
+        Route(f"{prefix}/clock", clock, methods=["GET"]),
+        Route(f"{prefix}/clock/advance", advance, methods=["POST"]),
+        Route(f"{prefix}/{{kind}}/{{key}}", inspect, methods=["GET"]),
+    ]
+
+
+def _number(payload: Any, key: str) -> float:
+    value = payload.get(key, 0) if isinstance(payload, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected an object with numeric 'days' and/or 'seconds', got {payload!r}")
+    return float(value)
+
+
+def _json(status: int, payload: object) -> Response:
+    return Response(orjson.dumps(payload), status_code=status, media_type="application/json")

@@ -1,0 +1,34 @@
+"""What a simulator gives the `serve` CLI: its own flags, and an app built from them."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp
+
+__all__ = ["ServeOptions", "Simulator"]
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """The options every simulator understands."""
+
+    host: str
+    port: int
+    control: bool
+    max_records: int
+    https: bool = False  # served over TLS (only simulators with `certificate_names`, unless --insecure)
+
+
+@dataclass(frozen=True)
+class Simulator:
+    """How the CLI serves one API: its own flags, and an app plus start-up lines built from them."""
+
+    description: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    build: Callable[[argparse.Namespace, ServeOptions], tuple[ASGIApp, list[str]]]
+    # Set for an API that exists only over HTTPS: served with a test CA made at start-up, for these host
+    # names (and the loopback ones), unless started with --insecure. None: plain HTTP.
+    certificate_names: Callable[[argparse.Namespace], Sequence[str]] | None = None

@@ -1,0 +1,81 @@
+"""One handler per operationId of the patched spec: unpack the call, run the rule, encode the answer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .._serving import Call, Handler, Reply
+from .charging import charge_order
+from .errors import Code, MashError
+from .identities import parse_identity
+from .merchants import add_merchant
+from .orders import cancel_order, create_order, order_for
+from .payouts import payout_report
+from .persons import official_address, person_name
+from .pricing import pricing_json
+from .refunds import refund_order
+from .state import MashState
+from .views import order_bytes
+
+__all__ = ["make_handlers"]
+
+
+def make_handlers(state: MashState) -> dict[str, Handler]:
+    """The spec's nine operations; the serving core refuses to start if this set and the spec's differ."""
+
+    def get_pricing(call: Call) -> Reply:
+        merchant_text: str = call.query["merchantId"]
+        merchant = state.merchant(int(merchant_text)) if len(merchant_text) <= 18 else None
+        if merchant is None or merchant.merchant_id not in call.principal.merchant_ids:
+            raise MashError(Code.UNAUTHORIZED, f"merchant {merchant_text} is not yours")
+        amount = call.query.get("orderAmount")
+        return 200, pricing_json(
+            merchant.plan_types,
+            merchant.invoice_pricing,
+            merchant.pricing_updated,
+            None if amount is None else Decimal(amount),
+        )
+
+    def get_person_info(call: Call) -> Reply:
+        identity = parse_identity(call.query["personId"], state.now().date())
+        if identity is None:
+            raise MashError(Code.BAD_REQUEST, "query parameter personId: is not a formally valid HETU or personnummer")
+        return 200, {
+            "name": person_name(identity),
+            "personId": identity.masked,
+            "officialAddress": official_address(identity),
+        }
+
+    def create(call: Call) -> Reply:
+        return 200, order_bytes(create_order(state, call.principal, call.body))
+
+    def get_order(call: Call) -> Reply:
+        return 200, order_bytes(order_for(state, call.principal, call.path_params["orderId"]))
+
+    def cancel(call: Call) -> Reply:
+        return 200, order_bytes(cancel_order(state, call.principal, call.path_params["orderId"]))
+
+    def charge(call: Call) -> Reply:
+        return 200, order_bytes(charge_order(state, call.principal, call.path_params["orderId"], call.body))
+
+    def refund(call: Call) -> Reply:
+        return 200, order_bytes(refund_order(state, call.principal, call.path_params["orderId"], call.body))
+
+    def add(call: Call) -> Reply:
+        return 200, add_merchant(state, call.principal, call.body)
+
+    def report(call: Call) -> Reply:
+        q = call.query
+        return 200, payout_report(state, call.principal, call.path_params["merchantId"], q["startTime"], q["endTime"])
+
+    return {
+        "getPricing": get_pricing,
+        "getPersonInfo": get_person_info,
+        "createOrder": create,
+        "getOrder": get_order,
+        "cancelOrder": cancel,
+        "chargeOrder": charge,
+        "refundOrder": refund,
+        "addMerchant": add,
+        "getPayoutReport": report,
+    }
