@@ -1,0 +1,40 @@
+"""The control endpoints (`--control`): reset to the start-up store, re-seed, inspect an item and its links."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .._serving import ControlHooks
+from .rules import Rules
+from .seed import seed_store
+from .state import StoreState
+
+__all__ = ["control_hooks"]
+
+
+def control_hooks(state: StoreState, rules: Mapping[str, Rules], seed: int | None, products: int) -> ControlHooks:
+    """`POST /_sim/reset` restores the start-up store; `POST /_sim/seed {"seed": N, "products": M}` makes another."""
+
+    def reset() -> None:
+        if seed is None:
+            state.reset()
+        else:
+            seed_store(state, rules, seed, products)
+
+    def reseed(payload: Any) -> object:
+        if not isinstance(payload, dict) or type(payload.get("seed")) is not int:
+            raise ValueError('expected {"seed": <integer>, "products": <integer, optional>}')
+        count = payload.get("products", products)
+        if type(count) is not int or not 0 <= count <= 10_000:
+            raise ValueError("products must be an integer from 0 to 10000")
+        return {"seeded": seed_store(state, rules, payload["seed"], count)}
+
+    def inspect(kind: str, key: str, query: dict[str, str]) -> object | None:
+        table = state.tables.get(kind)
+        record = None if table is None or not key.isdigit() else table.get(int(key))
+        if table is None or record is None:
+            return None
+        return {"record": record, "extra": table.extra.get(record["id"], {})}
+
+    return ControlHooks(clock=state.clock, reset=reset, seed=reseed, inspect=inspect)
