@@ -61,7 +61,7 @@ def review(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def serve(session: nox.Session) -> None:
-    """Serve a stateful simulator over HTTP (`-- mash --port 8080 [--control]`)."""
+    """Serve a stateful simulator (`-- mash --port 8080`, `-- mycashflow --port 8443` over HTTPS; `--control`)."""
     session.install("-e", ".[sim]")
     session.run("python", "-m", "simulators", "serve", *session.posargs)
 
