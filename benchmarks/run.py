@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ._measure import Figure
 from .regen import regeneration, scaling
+from .serving import client_call, mash_memory, mash_vs_prism, mycashflow_vs_prism
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,6 +67,10 @@ def main() -> None:
     groups: dict[str, Callable[[], list[Figure]]] = {
         "regen": lambda: [regeneration(runs)],
         "scaling": lambda: scaling([1, 2] if args.quick else [1, 10, 100], runs if args.quick else 3),
+        "mash-load": lambda: mash_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
+        "mash-memory": lambda: [mash_memory(10_000, 1_000) if args.quick else mash_memory(100_000, 10_000)],
+        "mycashflow-load": lambda: mycashflow_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
+        "client": lambda: [client_call(200 if args.quick else 2000, runs)],
     }
     figures: list[Figure] = []
     for name, group in groups.items():
