@@ -11,6 +11,8 @@ from openapi_spec_validator.validation import OpenAPIV30SpecValidator, OpenAPIV3
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .jsonpointer import pointer, resolve
+
 __all__ = ["Finding", "example_findings", "iter_examples", "openapi_findings", "ref_findings"]
 
 _BASE = "urn:specforge:document"
@@ -28,7 +30,7 @@ class Finding:
 
 
 def _pointer(parts: tuple[str | int, ...]) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return pointer(*parts)
 
 
 def openapi_findings(document: dict[str, Any]) -> list[Finding]:
@@ -48,14 +50,18 @@ def openapi_findings(document: dict[str, Any]) -> list[Finding]:
 
 
 def ref_findings(document: dict[str, Any]) -> list[Finding]:
-    """Every local `$ref` that points nowhere (the validator does not follow them all)."""
+    """Every `$ref` that points nowhere, or outside the document (a single-file spec is the contract)."""
     findings: list[Finding] = []
 
     def walk(node: Any, at: tuple[str | int, ...]) -> None:
         if isinstance(node, dict):
             ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#") and not _resolves(document, ref):
-                findings.append(Finding(_pointer((*at, "$ref")), f"unresolvable reference {ref!r}"))
+            if isinstance(ref, str):
+                try:
+                    resolve(document, ref if ref.startswith("#") else f"external:{ref}")
+                except KeyError:
+                    kind = "unresolvable" if ref.startswith("#") else "external (unsupported)"
+                    findings.append(Finding(_pointer((*at, "$ref")), f"{kind} reference {ref!r}"))
             for key, value in node.items():
                 walk(value, (*at, key))
         elif isinstance(node, list):
@@ -64,19 +70,6 @@ def ref_findings(document: dict[str, Any]) -> list[Finding]:
 
     walk(document, ())
     return findings
-
-
-def _resolves(document: dict[str, Any], ref: str) -> bool:
-    node: Any = document
-    for raw in ref.removeprefix("#").lstrip("/").split("/") if ref not in ("#", "#/") else []:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False
-    return True
 
 
 @dataclass(frozen=True)

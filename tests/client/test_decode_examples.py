@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from specforge.apis import load_apis
+from specforge.jsonpointer import resolve
 from specforge.pipeline import patch
 from specforge.validate import Example, iter_examples
 
@@ -27,19 +28,11 @@ def _document(api: str) -> dict[str, Any]:
     return patch(APIS[api]).document
 
 
-def _resolve(document: dict[str, Any], pointer: str) -> Any:
-    node: Any = document
-    for raw in pointer.lstrip("/").split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
-
-
 def _model_for(api: str, pointer: str) -> tuple[type[Any], bool] | None:
     """The generated model class for the schema at `pointer`: a component ref, a list of them, or an
     inline body that openapi-python-client names after the operation (`<OperationId>Response<status>`)."""
     document = _document(api)
-    schema = _resolve(document, pointer)
+    schema = resolve(document, pointer)
     if not isinstance(schema, dict):
         return None
     many = schema.get("type") == "array" and "$ref" in (schema.get("items") or {})
@@ -48,7 +41,7 @@ def _model_for(api: str, pointer: str) -> tuple[type[Any], bool] | None:
         name = ref.rsplit("/", 1)[1]
     elif schema.get("type") == "object" and pointer.startswith("/paths/"):
         parts = pointer.split("/")
-        operation = _resolve(document, "/".join(parts[:4]))
+        operation = resolve(document, "/".join(parts[:4]))
         suffix = f"response{parts[5]}" if parts[4] == "responses" else "body"
         name = f"{operation['operationId']}{suffix}"
     else:

@@ -6,30 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["METHODS", "Operation", "iter_operations", "pointer", "resolve", "resolve_pointer"]
+from ..jsonpointer import pointer
+from ..jsonpointer import resolve as resolve_pointer
+
+__all__ = ["METHODS", "Operation", "iter_operations", "resolve"]
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
-
-
-def pointer(*parts: str | int) -> str:
-    """A JSON pointer (RFC 6901) from its unescaped parts."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-def resolve_pointer(document: Any, ref: str) -> Any:
-    """The node a local `#/...` reference points to; KeyError if it points nowhere."""
-    if not ref.startswith("#"):
-        raise KeyError(ref)
-    node = document
-    for raw in ref[1:].split("/")[1:]:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            raise KeyError(ref)
-    return node
 
 
 def resolve(document: dict[str, Any], node: Any) -> tuple[Any, str | None]:

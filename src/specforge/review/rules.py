@@ -20,7 +20,8 @@ from typing import Any, Literal
 
 import yaml
 
-from ._spec import iter_operations, pointer
+from ..jsonpointer import pointer
+from ._spec import iter_operations
 
 __all__ = ["RULES", "Finding", "LintInput", "Rule", "Source", "lint", "rule"]
 

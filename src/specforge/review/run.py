@@ -29,9 +29,8 @@ from ..health import overlay_health
 from ..overlay import Overlay, apply_overlays
 from ..pipeline import load_overlays, load_raw
 from ..stamp import STAMP_NAME, shared_inputs
-from ..validate import example_findings, iter_examples, openapi_findings
+from ..validate import example_findings, iter_examples, openapi_findings, ref_findings
 from ._git import GitSnapshot, snapshot
-from ._spec import pointer, resolve_pointer
 from .acknowledge import Acknowledgement, load_acknowledgements
 from .breaking import diff_specs
 from .report import ActionStatus, ApiReview, ClientDiff, Review, Validity
@@ -203,26 +202,10 @@ def _effective_actions(raw: dict[str, Any], overlays: list[Overlay]) -> list[boo
     return effective
 
 
-def _unresolved_refs(document: Any, at: tuple[str | int, ...] = (), root: Any = None) -> Iterator[str]:
-    root = document if root is None else root
-    if isinstance(document, dict):
-        ref = document.get("$ref")
-        if isinstance(ref, str):
-            try:
-                resolve_pointer(root, ref)
-            except KeyError:
-                yield f"{pointer(*at)}: $ref {ref!r} does not resolve" + ("" if ref.startswith("#") else " (external)")
-        for key, value in document.items():
-            yield from _unresolved_refs(value, (*at, key), root)
-    elif isinstance(document, list):
-        for index, value in enumerate(document):
-            yield from _unresolved_refs(value, (*at, index), root)
-
-
 def _validity(document: dict[str, Any]) -> list[str]:
     """Unresolvable `$ref`s first (the validators can't run past them), then OpenAPI and example findings."""
     document = to_json_data(document, "spec")
-    refs = list(_unresolved_refs(document))
+    refs = [str(finding) for finding in ref_findings(document)]
     if refs:
         return [*refs, "(OpenAPI and example validation skipped until every $ref resolves)"]
     try:
