@@ -1,4 +1,4 @@
-"""The front door: every task is a session. `nox` alone runs the whole test suite (lint, tests, drift)."""
+"""The front door: every task is a session. `nox` alone runs the whole test suite (lint, tests, contract, drift)."""
 
 from __future__ import annotations
 
@@ -35,9 +35,16 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def contract(session: nox.Session) -> None:
+    """Contract tests for every API: schemathesis, business-rule models, client decoding (`-- --contract-profile …`)."""
+    session.install("-e", ".[test,sim,contract]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
+    session.run("pytest", "contract_tests", "--junitxml=build/contract-junit.xml", *session.posargs)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy --strict on our code; mypy --strict on every generated client."""
-    session.install("-e", ".[test,lint,sim]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
+    session.install("-e", ".[test,lint,sim,contract]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")

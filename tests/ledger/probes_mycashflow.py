@@ -204,3 +204,10 @@ def product_create_200_undocumented(spec: Mapping[str, Any]) -> bool:
 def not_acceptable_undocumented(spec: Mapping[str, Any]) -> bool:
     """No operation documents 406, which the API returns without `Accept: application/json`."""
     return any("406" not in _mapping(op.get("responses")) for _path, _method, op in _operations(spec))
+
+
+@PROBES.quirk("MCF-Q14")
+def creates_with_unique_codes_lack_409(spec: Mapping[str, Any]) -> bool:
+    """No create of a resource with a unique code documents 409 Conflict."""
+    creates = {"/banner-groups", "/products", "/variations"}
+    return all("409" not in spec["paths"][path]["post"].get("responses", {}) for path in creates)

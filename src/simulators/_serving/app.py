@@ -104,19 +104,17 @@ class _SpecApp:
         if scope["type"] != "http" or not (path == self._base or path.startswith(self._base + "/")):
             await self._fallback(scope, receive, send)
             return
-        status, payload = await self._serve(scope, receive, path[len(self._base) :] or "/")
+        sub_path = path[len(self._base) :] or "/"
+        status, payload = await self._serve(scope, receive, sub_path)
         if status == 204:  # No Content: neither a body nor Content-Type/Content-Length (RFC 9110 §8.6)
             await send({"type": "http.response.start", "status": 204, "headers": []})
             await send({"type": "http.response.body", "body": b""})
             return
         body = payload if isinstance(payload, bytes) else orjson.dumps(payload)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))],
-            }
-        )
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        if status == 405:  # RFC 9110 §15.5.6: a 405 lists the methods the target resource does support
+            headers.append((b"allow", ", ".join(self._router.allowed(sub_path)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
     async def _serve(self, scope: Scope, receive: Receive, path: str) -> Reply:

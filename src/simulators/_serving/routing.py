@@ -33,6 +33,13 @@ class Router:
                 return methods.get(method), found.groupdict()
         return None
 
+    def allowed(self, path: str) -> list[str]:
+        """The methods the spec serves at `path` (a 405's `Allow` header), sorted; empty for an unknown path."""
+        methods = self._static.get(path)
+        if methods is None:
+            methods = next((m for pattern, m in self._templated if pattern.fullmatch(path)), {})
+        return sorted(methods)
+
 
 def _pattern(template: str) -> re.Pattern[str]:
     parts = _PARAM.split(template)  # literal, name, literal, name, …, literal

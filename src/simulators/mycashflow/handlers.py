@@ -87,7 +87,9 @@ def _extra(table: Any) -> Callable[[Record, str], Any]:
 def _sublist(state: StoreState, endpoint: Endpoint, resource: Resource, rules: Rules) -> Handler:
     assert endpoint.sub is not None
     sub = endpoint.sub
-    child = state.resources.get(sub) or resource  # subcategories are categories
+    child = state.resources.get(sub) or resource
+    if child.schema == resource.schema:  # subcategories are categories: their writable fields and expansions
+        child = resource
 
     def handler(call: Call) -> Reply:
         parent = _found(state, endpoint, rules, call)

@@ -53,7 +53,9 @@ def page_of(
     if count is None:
         items = listed = list(items)
         count = len(listed)
-    data = list(itertools.islice(iter(items), (page - 1) * size, page * size))
+    start = (page - 1) * size
+    # A page past the end is empty without walking to it: islice refuses offsets beyond sys.maxsize.
+    data = list(itertools.islice(iter(items), start, start + size)) if start < count else []
     page_count = math.ceil(count / size)
     meta: dict[str, Any] = {"page": page, "page_size": size, "page_count": page_count, "item_count": count}
     if page < page_count:
@@ -61,11 +63,16 @@ def page_of(
     return data, meta
 
 
+_MAX_PAGE = 2**63 - 1
+
+
 def _paging(query: dict[str, Any]) -> tuple[int, int]:
     page = query.get("page", 1)
     size = query.get("page_size", DEFAULT_PAGE_SIZE)
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise McfError.invalid("page_size", f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {size}.")
+    if page > _MAX_PAGE:  # meta.page echoes it, and JSON encoders stop at 64-bit integers
+        raise McfError.invalid("page", f"page must be at most {_MAX_PAGE}, got {page}.")
     return max(page, 1), size
 
 

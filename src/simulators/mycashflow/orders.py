@@ -9,6 +9,7 @@ Shipping and payment costs and discounts are not modelled for API-created orders
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -53,6 +54,9 @@ class OrderRules(Rules):
                 "customer_information", {k: customer[k] for k in (*_CUSTOMER_FIELDS, "country", "phone", "email")}
             )
         out["products"] = [self._row(state, i, row) for i, row in enumerate(rows)]
+        # Refused before anything is stored: a sum JSON cannot carry would be sent as null (orjson's inf).
+        if not math.isfinite(sum(row["unit_price"] * row["quantity"] for row in out["products"])):
+            raise McfError.invalid("products", "The order total is too large.")
         out["status"] = "open"
         return out
 

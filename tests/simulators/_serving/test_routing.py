@@ -21,3 +21,9 @@ def test_unknown_paths_and_wrong_methods() -> None:
     assert ROUTER.match("GET", "/orders/1/2") is None
     assert ROUTER.match("GET", "/orders/") is None
     assert ROUTER.match("DELETE", "/orders/1") == (None, {"orderId": "1"})
+
+
+def test_a_known_path_lists_its_methods_for_the_allow_header() -> None:
+    assert ROUTER.allowed("/orders/1") == ["GET"]
+    assert ROUTER.allowed("/orders") == ["POST"]
+    assert ROUTER.allowed("/orders/1/2") == []

@@ -40,6 +40,8 @@ def test_methods_the_spec_does_not_list_are_405(mash: TestClient, path: str) -> 
             continue
         r = mash.request(method, _url(path), auth=AUTH, headers=JSON)
         assert (r.status_code, r.json()["errorCode"]) == (405, 10002)
+        # RFC 9110 §15.5.6; found missing by the contract tests (schemathesis' unsupported_method check)
+        assert r.headers["allow"] == ", ".join(sorted(m.upper() for m in SPEC["paths"][path] if m != "parameters"))
 
 
 @pytest.mark.parametrize("url", ["/api/orders/1/ship", "/api/merchants/1", "/api", "/api/pricing/x"])

@@ -30,6 +30,17 @@ def test_page_zero_is_the_first_page_and_past_the_end_is_empty(seeded: Api) -> N
     assert past["data"] == [] and past["meta"]["item_count"] == 300 and "next" not in past["meta"]
 
 
+def test_a_page_far_past_the_end_is_empty_and_an_unencodable_one_is_422(seeded: Api) -> None:
+    """Found by the contract tests (SIM-4): page=2**53 raised ValueError from islice (a 500 over HTTP)."""
+    for page in (2**53, 2**63 - 1):
+        response = seeded("GET", f"/products?page={page}&page_size=1024")
+        assert response.status_code == 200
+        assert (response.json()["data"], response.json()["meta"]["page"]) == ([], page)
+    assert seeded("GET", f"/products?page={2**63}").json()["errors"]["page"] == [
+        f"page must be at most {2**63 - 1}, got {2**63}."
+    ]
+
+
 def test_page_size_has_a_documented_maximum_and_a_clear_error(seeded: Api) -> None:
     assert len(seeded("GET", f"/products?page_size={MAX_PAGE_SIZE}").json()["data"]) == 300
     for size in (0, -1, MAX_PAGE_SIZE + 1):

@@ -107,6 +107,15 @@ def test_a_category_cannot_move_under_its_own_subcategory(api: Api) -> None:
     assert api("GET", f"/categories/{root['id']}/subcategories").json()["data"] == [child]
 
 
+def test_subcategories_expand_like_categories(api: Api) -> None:
+    """Found by the contract tests (SIM-2): `expand=visibilities` on a sub-collection raised NotImplementedError."""
+    root = api("POST", "/categories", json={"name": "Vaatteet"}).json()["data"]
+    child = api("POST", "/categories", json={"name": "Sukat", "parent_id": root["id"]}).json()["data"]
+    listed = api("GET", f"/categories/{root['id']}/subcategories?expand=visibilities")
+    assert listed.status_code == 200
+    assert [(item["id"], item["visibilities"]) for item in listed.json()["data"]] == [(child["id"], [])]
+
+
 def test_webhooks_get_a_uuid_and_the_api_users_id(api: Api) -> None:
     body = {"topic": "order.created", "expands": ["payments", "shipments"], "url": "https://www.example.com"}
     response = api("POST", "/webhooks", json=body)

@@ -113,6 +113,15 @@ def test_orders_check_their_references(api: Api) -> None:
     assert api("POST", "/orders", json=body).json()["errors"] == {"customer_id": ["No customer with id 9."]}
 
 
+def test_an_order_total_beyond_a_json_number_is_refused_not_sent_as_null(api: Api) -> None:
+    """Found by the contract tests (SIM-5): 1.8e308 times 94607950 made subtotal/total inf, sent as null."""
+    product = _product(api)
+    rows = [{"product_id": product["id"], "unit_price": 1.7976931348623155e308, "quantity": 94607950}]
+    response = api("POST", "/orders", json={"products": rows})
+    assert (response.status_code, response.json()["errors"]) == (422, {"products": ["The order total is too large."]})
+    assert api("GET", "/orders").json()["meta"]["item_count"] == 0
+
+
 def test_customers_are_in_groups_and_deleting_a_group_takes_it_off(fresh_seeded: Api) -> None:
     customers = fresh_seeded("GET", "/customers?expand=customer_groups&page_size=200").json()["data"]
     member = next(c for c in customers if c["customer_groups"])

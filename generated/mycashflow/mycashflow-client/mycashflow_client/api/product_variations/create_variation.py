@@ -55,6 +55,11 @@ def _parse_response(
         response_406 = cast(Any, None)
         return response_406
 
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
         response_422 = ValidationErrorResponse.from_dict(response.json())
 

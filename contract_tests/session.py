@@ -1,0 +1,48 @@
+"""This run's profile and targets, fixed once in pytest_configure and read by the test modules at collection."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+from .profiles import PROFILES, Profile
+from .targets import NotSelected, Target, from_environment
+
+__all__ = ["Session", "current", "start", "stop"]
+
+
+@dataclass
+class Session:
+    profile: Profile
+    targets: dict[str, Target | NotSelected]
+    stack: ExitStack = field(default_factory=ExitStack)
+
+    def not_selected(self) -> dict[str, str]:
+        return {api: t.reason for api, t in self.targets.items() if isinstance(t, NotSelected)}
+
+
+_CURRENT: list[Session] = []
+
+
+def start(profile: str) -> Session:
+    """Resolve the targets from the environment (starting simulators for an `http` target without a URL)."""
+    stack = ExitStack()
+    try:
+        session = Session(PROFILES[profile], from_environment(stack), stack)
+    except BaseException:
+        stack.close()
+        raise
+    _CURRENT[:] = [session]
+    return session
+
+
+def current() -> Session:
+    if not _CURRENT:
+        raise RuntimeError("contract_tests.session.start() was not called: run the suite through pytest")
+    return _CURRENT[0]
+
+
+def stop() -> None:
+    for session in _CURRENT:
+        session.stack.close()
+    _CURRENT.clear()

@@ -1,0 +1,279 @@
+"""Client-side contract: for every JSON response of both patched specs, bodies drawn from the schema
+(widened to admit unknown extra fields and unknown enum values, which both vendors add without notice)
+decode through the operation's real parsing path (`sync_detailed` over an httpx.MockTransport), keep
+every field, and round-trip through `to_dict`/`from_dict`.
+
+Documented examples are covered by tests/client/test_decode_examples.py (model level); here every
+documented response example also goes through `sync_detailed`, with the status it documents.
+
+Bodies come from schemathesis' JSON Schema engine (the one its own generation uses), not hypothesis-jsonschema:
+its last release (0.23.1, 2024-02) calls `many.more()`, which hypothesis 6.170 no longer has, so every object
+schema fails with "AttributeError: 'many' object has no attribute 'more'".
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import importlib
+import inspect
+import json
+import pkgutil
+import re
+from collections.abc import Iterator
+from functools import cache
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from schemathesis.generation.jsonschema.builder import build
+
+from mash_sdk import Mash
+from mycashflow_sdk import MyCashflow
+from sdk_runtime import BaseClient, RetryPolicy
+from simulators._serving import load_spec
+from specforge.apis import load_apis
+
+from .session import current
+
+APIS = load_apis()
+_METHODS = ("get", "put", "post", "delete", "patch")
+# Annotations and vendor extensions: nothing a body must satisfy.
+_DROP = {"example", "examples", "readOnly", "writeOnly", "deprecated", "description", "title", "discriminator", "xml"}
+
+
+_FORMATS: dict[str, st.SearchStrategy[str]] = {
+    "date-time": st.datetimes(
+        min_value=datetime.datetime(1970, 1, 1),
+        timezones=st.sampled_from([datetime.UTC, datetime.timezone(datetime.timedelta(hours=2))]),
+    ).map(lambda moment: moment.isoformat().replace("+00:00", "Z")),
+    "date": st.dates(min_value=datetime.date(1970, 1, 1)).map(datetime.date.isoformat),
+}
+
+
+def from_schema(schema: Any) -> st.SearchStrategy[Any]:
+    """JSON values the (JSON Schema 2020-12) schema admits, with real dates where it names the format."""
+    return build(schema, draft=20, formats=_FORMATS)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@cache
+def _endpoints(package: str) -> dict[str, ModuleType]:
+    api = importlib.import_module(f"{package}.api")
+    modules: dict[str, ModuleType] = {}
+    for info in pkgutil.walk_packages(api.__path__, f"{package}.api."):
+        module = importlib.import_module(info.name)
+        if hasattr(module, "sync_detailed"):
+            modules[info.name.rsplit(".", 1)[1]] = module
+    return modules
+
+
+def _resolve(document: dict[str, Any], node: Any, seen: tuple[str, ...] = ()) -> Any:
+    if isinstance(node, list):
+        return [_resolve(document, item, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        ref = node["$ref"]
+        if ref in seen:  # recursive schema: stop widening here, anything goes
+            return {}
+        target: Any = document
+        for part in ref.lstrip("#/").split("/"):
+            target = target[part]
+        return _resolve(document, target, (*seen, ref))
+    return {key: _resolve(document, value, seen) for key, value in node.items()}
+
+
+def admit_unknown(schema: Any) -> Any:
+    """The schema a tolerant client must accept: enums also admit new values of their type; extra fields are
+    allowed wherever the spec does not forbid them; annotations are dropped."""
+    if isinstance(schema, list):
+        return [admit_unknown(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    node = {
+        key: value if key in ("properties", "enum", "required") else admit_unknown(value)
+        for key, value in schema.items()
+        if key not in _DROP and not key.startswith("x-")
+    }
+    if "properties" in node:
+        node["properties"] = {name: admit_unknown(value) for name, value in node["properties"].items()}
+    if "enum" in node:
+        values = node.pop("enum")
+        kinds = {
+            "integer" if isinstance(v, int) and not isinstance(v, bool) else "string" for v in values if v is not None
+        }
+        declared = node.pop("type", None)
+        types = sorted(kinds | ({"null"} if None in values or declared == "null" else set()))
+        if isinstance(declared, list):
+            types = sorted(set(types) | set(declared))
+        node["anyOf"] = [{"enum": values}, {"type": types}]
+    return node
+
+
+@cache
+def _cases(api: str) -> list[tuple[str, str, int, dict[str, Any], list[tuple[str, Any]]]]:
+    """(operationId, method path, status, widened schema, documented examples) for every JSON response."""
+    document = load_spec(api).document
+    cases = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method not in _METHODS:
+                continue
+            for status, raw in operation["responses"].items():
+                media = _resolve(document, raw).get("content", {}).get("application/json")
+                if not media or "schema" not in media or not status.isdigit():
+                    continue
+                examples = [(name, ex["value"]) for name, ex in (media.get("examples") or {}).items() if "value" in ex]
+                if "example" in media:
+                    examples.append(("example", media["example"]))
+                label = f"{method.upper()} {path}"
+                cases.append((operation["operationId"], label, int(status), admit_unknown(media["schema"]), examples))
+    return cases
+
+
+class _AnyBody:
+    """A request body for an endpoint whose request is never looked at (the transport answers regardless)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {}
+
+
+def _argument(annotation: Any) -> Any:
+    if annotation is str:
+        return "1"
+    if annotation is int:
+        return 1
+    if annotation is datetime.datetime:
+        return datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    if annotation is datetime.date:
+        return datetime.date(2024, 1, 1)
+    if inspect.isclass(annotation) and issubclass(annotation, enum.Enum):
+        return next(iter(annotation))
+    return _AnyBody()
+
+
+def _required_arguments(function: Any) -> dict[str, Any]:
+    return {
+        name: _argument(parameter.annotation)
+        for name, parameter in inspect.signature(function).parameters.items()
+        if name != "client" and parameter.default is inspect.Parameter.empty
+    }
+
+
+def _client(api: str, status: int, body: Any) -> BaseClient:
+    content = json.dumps(body).encode()
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(status, content=content, headers={"Content-Type": "application/json"})
+    )
+    if api == "mash":
+        return Mash(username="contract", password="contract", transport=transport, retry=RetryPolicy.disabled())
+    return MyCashflow(
+        "example-store", username="contract", api_key="contract", transport=transport, retry=RetryPolicy.disabled()
+    )
+
+
+def _same_shape(sent: Any, decoded: Any, where: str = "$") -> Iterator[str]:
+    """Every key and list position of the body survives decoding and encoding (values may be re-typed)."""
+    if isinstance(sent, dict):
+        if not isinstance(decoded, dict):
+            yield f"{where}: an object became {type(decoded).__name__}"
+            return
+        if set(sent) != set(decoded):
+            yield f"{where}: keys {sorted(set(sent) ^ set(decoded))} dropped or invented"
+        for key in set(sent) & set(decoded):
+            yield from _same_shape(sent[key], decoded[key], f"{where}.{key}")
+    elif isinstance(sent, list):
+        if not isinstance(decoded, list) or len(sent) != len(decoded):
+            yield f"{where}: a list of {len(sent)} came back as {decoded!r:.60}"
+            return
+        for index, (a, b) in enumerate(zip(sent, decoded, strict=True)):
+            yield from _same_shape(a, b, f"{where}[{index}]")
+    elif isinstance(sent, str) and isinstance(decoded, str) and not _is_datetime_like(sent):
+        if sent != decoded:
+            yield f"{where}: {sent!r} came back as {decoded!r}"
+
+
+def _is_datetime_like(value: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d\d-\d\d([T ].*)?", value))
+
+
+def _decode_and_round_trip(api: str, operation_id: str, status: int, body: Any) -> None:
+    module = _endpoints(APIS[api].package)[_snake(operation_id)]
+    with _client(api, status, body) as client:
+        response = module.sync_detailed(**_required_arguments(module.sync_detailed), client=client)
+    assert int(response.status_code) == status
+    parsed = response.parsed
+    assert parsed is not None, f"{operation_id} {status}: the client did not decode a documented response"
+    items = parsed if isinstance(parsed, list) else [parsed]
+    bodies = body if isinstance(parsed, list) else [body]
+    for item, sent in zip(items, bodies, strict=True):
+        if not hasattr(item, "to_dict"):
+            continue
+        encoded = item.to_dict()
+        json.dumps(encoded)
+        problems = list(_same_shape(sent, encoded))
+        assert not problems, f"{operation_id} {status}: " + "; ".join(problems[:5])
+        assert type(item).from_dict(encoded) == item
+
+
+def _params() -> list[Any]:
+    return [
+        pytest.param(api, operation_id, status, schema, id=f"{api}:{label}:{status}")
+        for api in sorted(APIS)
+        for operation_id, label, status, schema, _ in _cases(api)
+    ]
+
+
+def _example_params() -> list[Any]:
+    return [
+        pytest.param(api, operation_id, status, value, id=f"{api}:{label}:{status}:{name}")
+        for api in sorted(APIS)
+        for operation_id, label, status, _, examples in _cases(api)
+        for name, value in examples
+    ]
+
+
+def test_every_json_response_is_covered() -> None:
+    for api in APIS:
+        endpoints = _endpoints(APIS[api].package)
+        operations = {operation_id for operation_id, *_ in _cases(api)}
+        assert sorted(op for op in operations if _snake(op) not in endpoints) == []
+        assert len(operations) >= 9, f"{api}: suspiciously few operations with a JSON response"
+
+
+@pytest.mark.parametrize(("api", "operation_id", "status", "schema"), _params())
+def test_schema_valid_bodies_decode_and_round_trip(api: str, operation_id: str, status: int, schema: Any) -> None:
+    profile = current().profile
+
+    @profile.hypothesis(profile.bodies_per_schema)
+    @given(body=from_schema(schema))
+    def decodes(body: Any) -> None:
+        _decode_and_round_trip(api, operation_id, status, body)
+
+    decodes()
+
+
+@pytest.mark.parametrize(("api", "operation_id", "status", "example"), _example_params())
+def test_documented_response_examples_decode_through_the_endpoint(
+    api: str, operation_id: str, status: int, example: Any
+) -> None:
+    _decode_and_round_trip(api, operation_id, status, example)
+
+
+@st.composite
+def _widened_enum_value(draw: st.DrawFn) -> tuple[Any, Any]:
+    schema = {"type": "string", "enum": ["Approved", "Pending"]}
+    return admit_unknown(schema), draw(from_schema(admit_unknown(schema)))
+
+
+@given(_widened_enum_value())
+def test_widened_enums_still_admit_the_documented_values(pair: tuple[Any, Any]) -> None:
+    schema, value = pair
+    assert schema["anyOf"][0] == {"enum": ["Approved", "Pending"]} and isinstance(value, str)

@@ -1,0 +1,44 @@
+"""A failure shows schemathesis' reproducing curl line, and never the credentials it was sent with."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, find, settings
+from schemathesis import Case, CheckContext, Response
+from schemathesis.core.failures import FailureGroup
+
+from .exceptions import Decisions
+from .profiles import PROFILES
+from .schemas import build_schema
+from .summary import TALLY
+from .targets import API_TARGETS, Target
+
+SECRET = "s3cret-Pa55word-never-printed"
+
+
+def _always_fails(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    raise AssertionError("forced failure, to see what a report prints")
+
+
+@pytest.mark.parametrize(
+    ("api", "path", "method"), [("mash", "/orders/{orderId}", "GET"), ("mycashflow", "/products/{productID}", "GET")]
+)
+def test_a_failure_report_has_a_curl_line_without_credentials(api: str, path: str, method: str) -> None:
+    spec = API_TARGETS[api]
+    target = Target(api, "in-process", spec.in_process_url, "contract-user", SECRET, app=spec.simulator(True))
+    schema = build_schema(api, target, PROFILES["fast"], Decisions((), ()))
+    # Drawn from the schema's strategy, as in a real run: that is where the configured auth is applied.
+    once = settings(database=None, suppress_health_check=list(HealthCheck))
+    case = find(schema[path][method].as_strategy(), lambda case: True, settings=once)
+    assert case.headers.get("Authorization", "").startswith("Basic ")
+    before = dict(TALLY.operations)
+    with pytest.raises(FailureGroup) as failure:
+        case.call_and_validate(checks=[_always_fails])
+    TALLY.operations = before  # a forced failure is not part of the run's summary
+    report = str(failure.value)
+    token = base64.b64encode(f"contract-user:{SECRET}".encode()).decode()
+    assert "curl -X GET" in report and "Authorization: [Filtered]" in report
+    assert SECRET not in report and token not in report and token[:20] not in report
