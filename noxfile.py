@@ -83,5 +83,5 @@ def fetch_specs(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks side by side with their anchors (`-- --quick` in CI, `-- --write-markdown` to publish)."""
-    session.install("-e", ".[test,sim]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
+    session.install("-e", ".[test,sim,contract]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
     session.run("python", "-m", "benchmarks.run", *session.posargs)
