@@ -11,7 +11,7 @@ from .errors import SpecforgeError
 from .overlay import Overlay, OverlayResult, apply_overlays, load_overlay
 from .validate import example_findings, openapi_findings
 
-__all__ = ["PatchedSpec", "load_overlays", "load_raw", "patch", "patch_checked"]
+__all__ = ["PatchedSpec", "check_patched", "load_overlays", "load_raw", "patch", "patch_checked"]
 
 
 @dataclass
@@ -47,6 +47,13 @@ def patch(api: API, *, strict: bool = True) -> PatchedSpec:
 def patch_checked(api: API) -> PatchedSpec:
     """Patch, then require a valid OpenAPI document whose examples all match their schemas."""
     patched = patch(api)
+    check_patched(patched)
+    return patched
+
+
+def check_patched(patched: PatchedSpec) -> None:
+    """Raise unless the patched document is valid OpenAPI and every example matches its schema."""
+    api = patched.api
     source = f"{api.rel(api.spec_path)} + {api.rel(api.overlay_dir)}/"
     problems = openapi_findings(patched.document)
     if problems:
@@ -60,4 +67,3 @@ def patch_checked(api: API) -> PatchedSpec:
             "examples do not match their schemas after patching:\n  " + "\n  ".join(str(p) for p in bad_examples[:20]),
             hint="record each contradiction as a quirk and fix it in an overlay",
         )
-    return patched
