@@ -36,6 +36,7 @@ from mycashflow_sdk import MyCashflow
 from sdk_runtime import BaseClient, RetryPolicy
 from simulators._serving import load_spec
 from specforge.apis import load_apis
+from specforge.jsonpointer import resolve
 
 from .session import current
 
@@ -83,10 +84,7 @@ def _resolve(document: dict[str, Any], node: Any, seen: tuple[str, ...] = ()) ->
         ref = node["$ref"]
         if ref in seen:  # recursive schema: stop widening here, anything goes
             return {}
-        target: Any = document
-        for part in ref.lstrip("#/").split("/"):
-            target = target[part]
-        return _resolve(document, target, (*seen, ref))
+        return _resolve(document, resolve(document, ref), (*seen, ref))
     return {key: _resolve(document, value, seen) for key, value in node.items()}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-__all__ = ["GENERATED", "Spec", "SpecMismatchError", "load_spec"]
+__all__ = ["GENERATED", "Spec", "SpecMismatchError", "follow_refs", "load_spec"]
 
 # src/simulators/_serving/spec.py → the repository root holds generated/ (editable install or checkout).
 GENERATED = Path(__file__).resolve().parents[3] / "generated"
@@ -53,3 +54,13 @@ def load_spec(api: str, generated: Path = GENERATED) -> Spec:
             "regenerate with `nox -s generate` instead of editing generated/"
         )
     return Spec(api=api, path=path, document=yaml.safe_load(raw), sha256=digest)
+
+
+def follow_refs(document: Mapping[str, Any], node: Mapping[str, Any]) -> dict[str, Any]:
+    """The node a chain of local `$ref`s ends at (RFC 6901 escapes undone), as a plain dict."""
+    while "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return dict(node)

@@ -9,7 +9,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from .spec import Spec
+from .spec import Spec, follow_refs
 
 __all__ = ["METHODS", "Operation", "compile_operations"]
 
@@ -82,8 +82,11 @@ def compile_operations(spec: Spec) -> list[Operation]:
             if method not in item:
                 continue
             op = item[method]
-            params = {(p["name"], p["in"]): p for p in map(_resolve(document), [*shared, *op.get("parameters", [])])}
-            body = _resolve(document)(op["requestBody"]) if "requestBody" in op else None
+            params = {
+                (p["name"], p["in"]): p
+                for p in (follow_refs(document, raw) for raw in [*shared, *op.get("parameters", [])])
+            }
+            body = follow_refs(document, op["requestBody"]) if "requestBody" in op else None
             body_schema = (body or {}).get("content", {}).get("application/json", {}).get("schema")
             operations.append(
                 Operation(
@@ -108,18 +111,6 @@ def compile_operations(spec: Spec) -> list[Operation]:
                 )
             )
     return operations
-
-
-def _resolve(document: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
-    def resolve(node: Mapping[str, Any]) -> dict[str, Any]:
-        while "$ref" in node:
-            target: Any = document
-            for part in node["$ref"].removeprefix("#/").split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            node = target
-        return dict(node)
-
-    return resolve
 
 
 def _object_validator(

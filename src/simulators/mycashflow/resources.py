@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._serving import Spec
+from .._serving.spec import follow_refs
 
 __all__ = ["Endpoint", "Resource", "compile_resources"]
 
@@ -77,10 +78,10 @@ def compile_resources(spec: Spec) -> tuple[dict[str, Resource], dict[str, Endpoi
 
 def _classify(method: str, path: str, op: Mapping[str, Any], document: Mapping[str, Any]) -> Endpoint:
     segments = path.strip("/").split("/")
-    params = [_resolve(document, p) for p in op.get("parameters", [])]
+    params = [follow_refs(document, p) for p in op.get("parameters", [])]
     query = {p["name"]: p for p in params if p["in"] == "query"}
     expand = query.get("expand", {}).get("schema", {}).get("items", {})
-    expands = frozenset(_resolve(document, expand).get("enum", ())) if expand else frozenset()
+    expands = frozenset(follow_refs(document, expand).get("enum", ())) if expand else frozenset()
     sorts = tuple(query.get("sort", {}).get("schema", {}).get("enum", ()))
     filters = tuple(name for name in query if name not in ("page", "page_size", "sort", "expand"))
     key = next((_PARAM.fullmatch(s).group(1) for s in segments[1:2] if _PARAM.fullmatch(s)), None)  # type: ignore[union-attr]
@@ -163,12 +164,3 @@ def _default(prop: Mapping[str, Any], schemas: Mapping[str, Any]) -> Any:
         return {}
     empty: dict[str | None, Any] = {"string": "", "integer": 0, "number": 0.0, "boolean": False, "array": []}
     return empty.get(kinds[0], None)
-
-
-def _resolve(document: Mapping[str, Any], node: Mapping[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return dict(node)
