@@ -11,6 +11,7 @@ nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
 GENERATED_CLIENTS = sorted(str(path) for path in ROOT.glob("generated/*/*-client") if path.is_dir())
+CLIENT_INSTALLS = [arg for path in GENERATED_CLIENTS for arg in ("-e", path)]  # every generated client, editable
 
 
 @nox.session(default=False)
@@ -30,21 +31,21 @@ def drift(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Unit, quirk-ledger and generated-client tests."""
-    session.install("-e", ".[test,sim]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
+    session.install("-e", ".[test,sim]", *CLIENT_INSTALLS)
     session.run("pytest", *session.posargs)
 
 
 @nox.session
 def contract(session: nox.Session) -> None:
     """Contract tests for every API: schemathesis, business-rule models, client decoding (`-- --contract-profile …`)."""
-    session.install("-e", ".[test,sim,contract]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
+    session.install("-e", ".[test,sim,contract]", *CLIENT_INSTALLS)
     session.run("pytest", "contract_tests", "--junitxml=build/contract-junit.xml", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy --strict on our code; mypy --strict on every generated client."""
-    session.install("-e", ".[test,lint,sim,contract]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
+    session.install("-e", ".[test,lint,sim,contract]", *CLIENT_INSTALLS)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
@@ -83,5 +84,5 @@ def fetch_specs(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks side by side with their anchors (`-- --quick` in CI, `-- --write-markdown` to publish)."""
-    session.install("-e", ".[test,sim,contract]", *(arg for path in GENERATED_CLIENTS for arg in ("-e", path)))
+    session.install("-e", ".[test,sim,contract]", *CLIENT_INSTALLS)
     session.run("python", "-m", "benchmarks.run", *session.posargs)
