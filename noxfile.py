@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nox
@@ -44,11 +45,12 @@ def contract(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff and mypy --strict on our code; mypy --strict on every generated client."""
+    """ruff, mypy --strict and the import contracts on our code; mypy --strict on every generated client."""
     session.install("-e", ".[test,lint,sim,contract]", *CLIENT_INSTALLS)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+    session.run("lint-imports", env={"PYTHONPATH": os.pathsep.join(("src", "."))})
     for client in GENERATED_CLIENTS:
         session.run("mypy", "--strict", str(Path(client) / Path(client).name.replace("-", "_")))
 

@@ -21,10 +21,10 @@ from urllib.parse import urlsplit
 import httpx
 from starlette.testclient import TestClient
 
-import simulators.mash as mash_simulator
-import simulators.mycashflow as mycashflow_simulator
 from simulators._serving import running_in_thread
 from simulators._serving.tls import issue_test_certificate
+from simulators.registry import load as load_simulator
+from specforge.apis import load_apis
 
 __all__ = [
     "API_TARGETS",
@@ -80,7 +80,7 @@ class ApiTarget:
     """What differs between APIs when picking a target: the simulator, its credentials, the sandbox variables."""
 
     api: str
-    simulator: Callable[[bool], Any]  # https_only → ASGI app
+    simulator: Callable[[bool], Any] | None  # https_only → ASGI app; None: the API has no simulator
     username: str
     password: str = field(repr=False)
     in_process_url: str = ""
@@ -90,16 +90,6 @@ class ApiTarget:
     sandbox_url_variables: str = ""  # how the sandbox URL is given, for the "not selected" reason
     production: Callable[[str, Mapping[str, str]], bool] = lambda host, env: False
     writes_need_permission: bool = False  # a real store: GET only unless CONTRACT_ALLOW_WRITES=1
-
-
-# Control endpoints on, so that each stateful scenario can start from the start-up state (/_sim/reset):
-# hypothesis replays a scenario to shrink it, and a replay against a changed store draws differently.
-def _mash_app(https_only: bool) -> Any:
-    return mash_simulator.create_app(control=True)
-
-
-def _mycashflow_app(https_only: bool) -> Any:
-    return mycashflow_simulator.create_app(seed=0, https_only=https_only, control=True)
 
 
 def _in_process_reset(app: Any, base_url: str) -> Callable[[], None]:
@@ -117,58 +107,29 @@ def _expect_ok(response: httpx.Response) -> None:
         raise RuntimeError(f"simulator reset answered {response.status_code}: {response.text[:200]}")
 
 
-def _mycashflow_sandbox_url(env: Mapping[str, str]) -> str | None:
-    if env.get("MYCASHFLOW_BASE_URL"):
-        return env["MYCASHFLOW_BASE_URL"]
-    store = env.get("MYCASHFLOW_STORE")
-    return f"https://{store}.mycashflow.fi/api/v1" if store else None
-
-
-def _mycashflow_is_production(host: str, env: Mapping[str, str]) -> bool:
-    # Every *.mycashflow.fi store is a real shop; a test store must be named in CONTRACT_MYCASHFLOW_TEST_STORES.
-    allowed = {s.strip().lower() for s in env.get("CONTRACT_MYCASHFLOW_TEST_STORES", "").split(",") if s.strip()}
-    host = host.lower()
-    return (host == "mycashflow.fi" or host.endswith(".mycashflow.fi")) and host.split(".", 1)[0] not in allowed
-
-
-def _mash_is_production(host: str, env: Mapping[str, str]) -> bool:
-    # The spec's production server (servers[0], https://fi.mash.com/api) and anything else on mash.com
-    # except a host named in CONTRACT_MASH_TEST_HOSTS (the test host was lost from the docs' capture).
-    allowed = {h.strip().lower() for h in env.get("CONTRACT_MASH_TEST_HOSTS", "").split(",") if h.strip()}
-    host = host.lower()
-    return (host == "mash.com" or host.endswith(".mash.com")) and host not in allowed
-
-
 def _api_targets() -> dict[str, ApiTarget]:
-    mash_user, mash_password = mash_simulator.DEFAULT_MERCHANT.username, mash_simulator.DEFAULT_MERCHANT.password
-    mcf_user, mcf_key = mycashflow_simulator.DEFAULT_USER.email, mycashflow_simulator.DEFAULT_USER.api_key
-    return {
-        "mash": ApiTarget(
-            api="mash",
-            simulator=_mash_app,
-            username=mash_user,
-            password=mash_password,
-            in_process_url="http://mash.test/api",
-            sandbox_url=lambda env: env.get("MASH_BASE_URL") or None,
-            sandbox_credentials=("MASH_USERNAME", "MASH_PASSWORD"),
-            sandbox_url_variables="MASH_BASE_URL",
-            production=_mash_is_production,
-        ),
-        "mycashflow": ApiTarget(
-            api="mycashflow",
-            simulator=_mycashflow_app,
-            username=mcf_user,
-            password=mcf_key,
-            # The store answers plain HTTP with 400: in-process requests say https too.
-            in_process_url="https://example-store.mycashflow.fi/api/v1",
-            https=True,
-            sandbox_url=_mycashflow_sandbox_url,
-            sandbox_credentials=("MYCASHFLOW_USERNAME", "MYCASHFLOW_API_KEY"),
-            sandbox_url_variables="MYCASHFLOW_STORE (or MYCASHFLOW_BASE_URL)",
-            production=_mycashflow_is_production,
-            writes_need_permission=True,
-        ),
-    }
+    """One target description per API, from its `contract` and `simulator` bindings in codegen/apis.yaml."""
+    targets: dict[str, ApiTarget] = {}
+    for name, api in load_apis().items():
+        binding = api.contract
+        if binding is None:
+            continue
+        entry = load_simulator(name) if api.simulator else None
+        username, password = entry.credentials if entry else ("", "")
+        targets[name] = ApiTarget(
+            api=name,
+            simulator=entry.contract_app if entry else None,
+            username=username,
+            password=password,
+            in_process_url=binding.in_process_url,
+            https=binding.https,
+            sandbox_url=binding.sandbox_url,
+            sandbox_credentials=binding.sandbox_credentials,
+            sandbox_url_variables=binding.sandbox_url_variables,
+            production=binding.is_production,
+            writes_need_permission=binding.writes_need_permission,
+        )
+    return targets
 
 
 API_TARGETS: dict[str, ApiTarget] = _api_targets()
@@ -179,7 +140,10 @@ def resolve(api: ApiTarget, env: Mapping[str, str], stack: ExitStack | None = No
     kind = env.get("CONTRACT_TARGET", "in-process").strip().lower() or "in-process"
     if kind not in KINDS:
         raise TargetError(f"CONTRACT_TARGET={kind!r}: expected one of {', '.join(KINDS)}")
+    if kind in ("in-process", "http") and api.simulator is None:
+        return NotSelected(api.api, "not simulated (codegen/apis.yaml gives it no simulator)")
     if kind == "in-process":
+        assert api.simulator is not None
         app = api.simulator(True)
         origin = api.in_process_url.split("/api", 1)[0]
         return Target(
@@ -207,6 +171,7 @@ def _http(api: ApiTarget, env: Mapping[str, str], stack: ExitStack | None) -> Ta
 
 
 def _start_simulator(api: ApiTarget, stack: ExitStack) -> tuple[str, bool | str]:
+    assert api.simulator is not None  # resolve() does not start what does not exist
     if not api.https:
         return stack.enter_context(running_in_thread(api.simulator(False))), True
     directory = stack.enter_context(tempfile.TemporaryDirectory(prefix=f"contract-{api.api}-"))

@@ -5,7 +5,7 @@ from .clock import SimClock
 from .control import ControlHooks
 from .entry import ServeOptions, Simulator
 from .runner import running_in_thread, serve
-from .spec import Spec, SpecMismatchError, load_spec
+from .spec import Spec, SpecMismatchError
 from .store import BoundedStore
 from .validation import Operation, compile_operations
 
@@ -25,7 +25,6 @@ __all__ = [
     "SpecMismatchError",
     "build_app",
     "compile_operations",
-    "load_spec",
     "running_in_thread",
     "serve",
 ]

@@ -32,3 +32,9 @@ class Simulator:
     # Set for an API that exists only over HTTPS: served with a test CA made at start-up, for these host
     # names (and the loopback ones), unless started with --insecure. None: plain HTTP.
     certificate_names: Callable[[argparse.Namespace], Sequence[str]] | None = None
+    # What tests need (README examples, contract targets): the default user's (username, password), the app
+    # with the package's defaults, and an app for contract runs (https_only → control endpoints on, a state
+    # that is the same at every start, so hypothesis can replay a scenario after /_sim/reset).
+    credentials: tuple[str, str] = ("", "")
+    default_app: Callable[[], ASGIApp] | None = None
+    contract_app: Callable[[bool], ASGIApp] | None = None

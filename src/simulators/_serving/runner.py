@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .tls import TlsFiles
 
-__all__ = ["running_in_thread", "serve"]
+__all__ = ["free_port", "running_in_thread", "serve"]
 
 
 def _config(app: ASGIApp, host: str, port: int, tls: TlsFiles | None = None) -> uvicorn.Config:
@@ -40,6 +40,14 @@ def serve(app: ASGIApp, host: str, port: int, *, tls: TlsFiles | None = None, ht
     # The plain listener serves the same app, which decides what plain HTTP gets (e.g. MyCashflow's 400).
     with running_in_thread(app, host, port=http_port):
         uvicorn.Server(_config(app, host, port, tls)).run()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now (the OS picks it), for a server started by another process."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @contextmanager

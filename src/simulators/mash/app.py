@@ -6,7 +6,8 @@ from typing import Any
 
 from starlette.types import ASGIApp
 
-from .._serving import ApiBinding, Failure, Reply, SimClock, Spec, build_app, load_spec
+from .._serving import ApiBinding, Failure, Reply, SimClock, Spec, build_app
+from .._serving.spec import load_spec
 from .control import control_hooks
 from .errors import Code, MashError, error_reply, error_table
 from .handlers import make_handlers

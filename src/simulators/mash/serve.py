@@ -40,5 +40,10 @@ def _build(args: argparse.Namespace, options: ServeOptions) -> tuple[ASGIApp, li
 
 
 SIMULATOR = Simulator(
-    description="Mash eCommerce API v1.2 (generated/mash/openapi.yaml)", add_arguments=_add_arguments, build=_build
+    description="Mash eCommerce API v1.2 (generated/mash/openapi.yaml)",
+    add_arguments=_add_arguments,
+    build=_build,
+    credentials=(DEFAULT_MERCHANT.username, DEFAULT_MERCHANT.password),
+    default_app=create_app,
+    contract_app=lambda https_only: create_app(control=True),
 )

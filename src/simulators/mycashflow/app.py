@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp
 
-from .._serving import ApiBinding, SimClock, Spec, build_app, load_spec
+from .._serving import ApiBinding, SimClock, Spec, build_app
+from .._serving.spec import load_spec
 from .auth import DEFAULT_USER, ApiUser, Users
 from .catalog import CategoryRules, ImageRules, ProductRules, StockRules, VariationRules
 from .control import control_hooks

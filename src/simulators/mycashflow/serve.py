@@ -62,4 +62,7 @@ SIMULATOR = Simulator(
     add_arguments=_add_arguments,
     build=_build,
     certificate_names=_names,
+    credentials=(DEFAULT_USER.email, DEFAULT_USER.api_key),
+    default_app=create_app,
+    contract_app=lambda https_only: create_app(seed=0, https_only=https_only, control=True),
 )

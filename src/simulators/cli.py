@@ -8,11 +8,11 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..registry import SIMULATORS, load
-from .entry import ServeOptions
-from .runner import serve
-from .spec import SpecMismatchError
-from .tls import issue_test_certificate
+from ._serving.entry import ServeOptions
+from ._serving.runner import serve
+from ._serving.spec import SpecMismatchError
+from ._serving.tls import issue_test_certificate
+from .registry import load, simulators
 
 __all__ = ["main"]
 
@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_parser = commands.add_parser("serve", help="serve one API's simulator over HTTP")
     apis = serve_parser.add_subparsers(dest="api", required=True, metavar="API")
     simulator = None
-    for name in sorted(SIMULATORS):
+    for name in sorted(simulators()):
         sub = apis.add_parser(name, help=f"the {name} simulator (generated/{name}/openapi.yaml)")
         sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         sub.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
