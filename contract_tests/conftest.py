@@ -26,10 +26,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for profile in PROFILES.values():
-        profile.register()
     name = str(config.getoption("--contract-profile"))
-    settings.load_profile(name)
+    settings.load_profile(PROFILES[name].hypothesis_profile)  # registered in the root conftest.py
     try:
         session.start(name)
     except TargetError as exc:
