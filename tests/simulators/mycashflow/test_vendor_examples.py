@@ -82,7 +82,9 @@ def test_the_walk_finds_the_vendors_own_examples() -> None:
 
 
 @pytest.mark.parametrize(("method", "url", "query", "body"), CASES)
-def test_request_example_is_accepted(store: TestClient, method: str, url: str, query: dict[str, Any], body: Any) -> None:
+def test_request_example_is_accepted(
+    store: TestClient, method: str, url: str, query: dict[str, Any], body: Any
+) -> None:
     response = store.request(method, url, params=query, json=body, auth=AUTH)
     assert 200 <= response.status_code < 300, f"{method} {url} {query}: {response.status_code} {response.text}"
 
