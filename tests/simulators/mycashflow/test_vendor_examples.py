@@ -3,7 +3,7 @@
 Request examples are the request bodies' and the parameters' `example`s of specs/<api>/openapi.yaml (the
 reconstruction of the vendor's document: V-sourced text where SOURCE.yaml says so). Each operation's examples
 go out as one request to a seeded store; it must be accepted (2xx), or be listed in NOT_ACCEPTED with the
-reason, which the README repeats (a test keeps the two in step).
+reason, which src/simulators/mycashflow/README.md repeats (a test keeps the two in step).
 """
 
 from __future__ import annotations
@@ -90,6 +90,6 @@ def test_request_example_is_accepted(
 
 
 def test_every_refused_example_is_explained_in_the_readme() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "src" / "simulators" / "mycashflow" / "README.md").read_text(encoding="utf-8")
     for case in NOT_ACCEPTED:
         assert case.split(":", 1)[1] in readme, f"{case} is refused but the README does not say why"
