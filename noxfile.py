@@ -46,9 +46,10 @@ def contract(session: nox.Session) -> None:
     session.run("pytest", "contract_tests", profile, "--junitxml=build/contract-junit.xml", *session.posargs)
 
 
-# Branch-coverage floors (percent) per package under `nox -s coverage`, enforced in CI (.ci/run): set at what the
-# tests reach, so a change that leaves new code untested fails. Measured: see CONTRIBUTING.md.
-COVERAGE_FLOORS = {"specforge": 85, "sdk_runtime": 85, "mash_sdk": 85, "mycashflow_sdk": 85, "simulators": 85}
+# Branch-coverage floors (percent) per package under `nox -s coverage`: the issue's minimum for the tooling and the
+# client runtime. Not yet measured on a quiet machine, so CI does not run this session yet (issue 17 follow-up):
+# measure, raise each floor to what the tests reach, add the other packages, then add it to .ci/run.
+COVERAGE_FLOORS = {"specforge": 85, "sdk_runtime": 85}
 
 
 @nox.session(default=False)
