@@ -8,7 +8,6 @@ import httpx
 from ... import errors
 from ...client import ClientLike
 from ...models.create_product_response_200 import CreateProductResponse200
-from ...models.create_product_response_201 import CreateProductResponse201
 from ...models.error_response import ErrorResponse
 from ...models.product_create_input import ProductCreateInput
 from ...models.validation_error_response import ValidationErrorResponse
@@ -40,7 +39,7 @@ def _get_kwargs(
 
 def _parse(
     response: httpx.Response, _devs: list[Deviation]
-) -> Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse | None:
+) -> Any | CreateProductResponse200 | ErrorResponse | ValidationErrorResponse | None:
     if response.status_code == 200:
         _body = response.json()
         response_200 = CreateProductResponse200.from_dict(_body)
@@ -48,14 +47,6 @@ def _parse(
             absorb(response_200, "", _devs)
 
         return response_200
-
-    if response.status_code == 201:
-        _body = response.json()
-        response_201 = CreateProductResponse201.from_dict(_body)
-        if response_201._deviations:
-            absorb(response_201, "", _devs)
-
-        return response_201
 
     if response.status_code == 400:
         _body = response.json()
@@ -110,9 +101,7 @@ def _parse(
 def _parse_response(
     *, client: ClientLike, response: httpx.Response
 ) -> tuple[
-    Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse | None,
-    tuple[Deviation, ...],
-    bool,
+    Any | CreateProductResponse200 | ErrorResponse | ValidationErrorResponse | None, tuple[Deviation, ...], bool
 ]:
     """The body decoded by its status (None for a status without a schema), the deviations, and whether it
     fitted: a body that is not JSON (json.JSONDecodeError is a ValueError; RecursionError for hostile nesting)
@@ -128,7 +117,7 @@ def _parse_response(
 
 def _build_response(
     *, client: ClientLike, response: httpx.Response
-) -> Response[Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse]:
+) -> Response[Any | CreateProductResponse200 | ErrorResponse | ValidationErrorResponse]:
     parsed, deviations, fits = _parse_response(client=client, response=response)
     if response.is_success:
         problem = client.check_success(response, fits=fits, deviations=deviations)
@@ -136,7 +125,6 @@ def _build_response(
             raise problem
     elif client.raise_on_unexpected_status and not (
         response.status_code == 200
-        or response.status_code == 201
         or response.status_code == 400
         or response.status_code == 401
         or response.status_code == 406
@@ -153,7 +141,7 @@ def _build_response(
     )
 
 
-def _success(client: ClientLike, response: httpx.Response) -> CreateProductResponse200 | CreateProductResponse201:
+def _success(client: ClientLike, response: httpx.Response) -> CreateProductResponse200:
     """What `sync`/`asyncio` return for `response`, or raise: the API's error for a status that is not 2xx,
     and whatever `client.check_success` says for a 2xx (a body that does not fit, a strict deviation...)."""
     if not response.is_success:
@@ -162,14 +150,14 @@ def _success(client: ClientLike, response: httpx.Response) -> CreateProductRespo
     problem = client.check_success(response, fits=fits, deviations=deviations)
     if problem is not None:
         raise problem
-    return cast(CreateProductResponse200 | CreateProductResponse201, parsed)
+    return cast(CreateProductResponse200, parsed)
 
 
 def sync_detailed(
     *,
     client: ClientLike,
     body: ProductCreateInput,
-) -> Response[Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse]:
+) -> Response[Any | CreateProductResponse200 | ErrorResponse | ValidationErrorResponse]:
     """Create a product
 
      The body of the request must contain at least the name of the product.
@@ -182,7 +170,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse]
+        Response[Any | CreateProductResponse200 | ErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -200,7 +188,7 @@ def sync(
     *,
     client: ClientLike,
     body: ProductCreateInput,
-) -> CreateProductResponse200 | CreateProductResponse201:
+) -> CreateProductResponse200:
     """Create a product
 
      The body of the request must contain at least the name of the product.
@@ -214,7 +202,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateProductResponse200 | CreateProductResponse201
+        CreateProductResponse200
     """
 
     kwargs = _get_kwargs(
@@ -231,7 +219,7 @@ async def asyncio_detailed(
     *,
     client: ClientLike,
     body: ProductCreateInput,
-) -> Response[Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse]:
+) -> Response[Any | CreateProductResponse200 | ErrorResponse | ValidationErrorResponse]:
     """Create a product
 
      The body of the request must contain at least the name of the product.
@@ -244,7 +232,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse]
+        Response[Any | CreateProductResponse200 | ErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -260,7 +248,7 @@ async def asyncio(
     *,
     client: ClientLike,
     body: ProductCreateInput,
-) -> CreateProductResponse200 | CreateProductResponse201:
+) -> CreateProductResponse200:
     """Create a product
 
      The body of the request must contain at least the name of the product.
@@ -274,7 +262,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateProductResponse200 | CreateProductResponse201
+        CreateProductResponse200
     """
 
     kwargs = _get_kwargs(

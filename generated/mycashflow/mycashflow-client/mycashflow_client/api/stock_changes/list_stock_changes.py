@@ -27,8 +27,8 @@ def _get_kwargs(
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
     stock_item_id: int | Unset = UNSET,
-    changed_at_from: datetime.datetime | Unset = UNSET,
-    changed_at_to: datetime.datetime | Unset = UNSET,
+    changed_at_from: datetime.datetime | str | Unset = UNSET,
+    changed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -45,14 +45,22 @@ def _get_kwargs(
 
     params["stock_item_id"] = stock_item_id
 
-    json_changed_at_from: str | Unset = UNSET
-    if not isinstance(changed_at_from, Unset):
+    json_changed_at_from: str | Unset
+    if isinstance(changed_at_from, Unset):
+        json_changed_at_from = UNSET
+    elif isinstance(changed_at_from, datetime.datetime):
         json_changed_at_from = changed_at_from.isoformat()
+    else:
+        json_changed_at_from = changed_at_from
     params["changed_at-from"] = json_changed_at_from
 
-    json_changed_at_to: str | Unset = UNSET
-    if not isinstance(changed_at_to, Unset):
+    json_changed_at_to: str | Unset
+    if isinstance(changed_at_to, Unset):
+        json_changed_at_to = UNSET
+    elif isinstance(changed_at_to, datetime.datetime):
         json_changed_at_to = changed_at_to.isoformat()
+    else:
+        json_changed_at_to = changed_at_to
     params["changed_at-to"] = json_changed_at_to
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -180,8 +188,8 @@ def sync_detailed(
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
     stock_item_id: int | Unset = UNSET,
-    changed_at_from: datetime.datetime | Unset = UNSET,
-    changed_at_to: datetime.datetime | Unset = UNSET,
+    changed_at_from: datetime.datetime | str | Unset = UNSET,
+    changed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> Response[Any | ErrorResponse | ListStockChangesResponse200 | ValidationErrorResponse]:
     """List stock changes
 
@@ -190,8 +198,8 @@ def sync_detailed(
         page (int | Unset):  Default: 1.
         sort (ListStockChangesSort | Unset):  Default: ListStockChangesSort.ID_ASC.
         stock_item_id (int | Unset):
-        changed_at_from (datetime.datetime | Unset):
-        changed_at_to (datetime.datetime | Unset):
+        changed_at_from (datetime.datetime | str | Unset):
+        changed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -224,8 +232,8 @@ def sync(
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
     stock_item_id: int | Unset = UNSET,
-    changed_at_from: datetime.datetime | Unset = UNSET,
-    changed_at_to: datetime.datetime | Unset = UNSET,
+    changed_at_from: datetime.datetime | str | Unset = UNSET,
+    changed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> ListStockChangesResponse200:
     """List stock changes
 
@@ -234,8 +242,8 @@ def sync(
         page (int | Unset):  Default: 1.
         sort (ListStockChangesSort | Unset):  Default: ListStockChangesSort.ID_ASC.
         stock_item_id (int | Unset):
-        changed_at_from (datetime.datetime | Unset):
-        changed_at_to (datetime.datetime | Unset):
+        changed_at_from (datetime.datetime | str | Unset):
+        changed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
@@ -268,8 +276,8 @@ async def asyncio_detailed(
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
     stock_item_id: int | Unset = UNSET,
-    changed_at_from: datetime.datetime | Unset = UNSET,
-    changed_at_to: datetime.datetime | Unset = UNSET,
+    changed_at_from: datetime.datetime | str | Unset = UNSET,
+    changed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> Response[Any | ErrorResponse | ListStockChangesResponse200 | ValidationErrorResponse]:
     """List stock changes
 
@@ -278,8 +286,8 @@ async def asyncio_detailed(
         page (int | Unset):  Default: 1.
         sort (ListStockChangesSort | Unset):  Default: ListStockChangesSort.ID_ASC.
         stock_item_id (int | Unset):
-        changed_at_from (datetime.datetime | Unset):
-        changed_at_to (datetime.datetime | Unset):
+        changed_at_from (datetime.datetime | str | Unset):
+        changed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -310,8 +318,8 @@ async def asyncio(
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
     stock_item_id: int | Unset = UNSET,
-    changed_at_from: datetime.datetime | Unset = UNSET,
-    changed_at_to: datetime.datetime | Unset = UNSET,
+    changed_at_from: datetime.datetime | str | Unset = UNSET,
+    changed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> ListStockChangesResponse200:
     """List stock changes
 
@@ -320,8 +328,8 @@ async def asyncio(
         page (int | Unset):  Default: 1.
         sort (ListStockChangesSort | Unset):  Default: ListStockChangesSort.ID_ASC.
         stock_item_id (int | Unset):
-        changed_at_from (datetime.datetime | Unset):
-        changed_at_to (datetime.datetime | Unset):
+        changed_at_from (datetime.datetime | str | Unset):
+        changed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError

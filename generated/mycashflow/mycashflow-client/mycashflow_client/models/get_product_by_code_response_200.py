@@ -21,11 +21,11 @@ if TYPE_CHECKING:
     from ..models.product import Product
 
 
-T = TypeVar("T", bound="CreateProductResponse201")
+T = TypeVar("T", bound="GetProductByCodeResponse200")
 
 
 @_attrs_define
-class CreateProductResponse201:
+class GetProductByCodeResponse200:
     data: Product | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
