@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .spec import follow_refs
-from .validation import METHODS, Operation
+from specforge.openapi import follow_refs, iter_operations
+
+from .validation import Operation
 
 __all__ = ["BodyNormalizer", "lone_objects_as_lists"]
 
@@ -21,20 +22,15 @@ def lone_objects_as_lists(document: Mapping[str, Any]) -> BodyNormalizer:
     else reaches validation as sent, so a wrong shape is still refused with the field named.
     """
     lists: dict[str, frozenset[str]] = {}
-    for item in document.get("paths", {}).values():
-        for method in METHODS:
-            op = item.get(method)
-            if not isinstance(op, Mapping) or "requestBody" not in op:
-                continue
-            media = follow_refs(document, op["requestBody"]).get("content", {}).get("application/json", {})
-            schema = follow_refs(document, media.get("schema", {}))
-            names = frozenset(
-                name
-                for name, prop in schema.get("properties", {}).items()
-                if "array" in _types(follow_refs(document, prop))
-            )
-            if names:
-                lists[op["operationId"]] = names
+    for op in iter_operations(document):
+        if "requestBody" not in op.node or op.operation_id is None:
+            continue
+        media = follow_refs(document, op.node["requestBody"]).get("content", {}).get("application/json", {})
+        schema = follow_refs(document, media.get("schema", {}))
+        properties = schema.get("properties", {})
+        names = frozenset(name for name, prop in properties.items() if "array" in _types(follow_refs(document, prop)))
+        if names:
+            lists[op.operation_id] = names
 
     def normalize(operation: Operation, body: Any) -> Any:
         names = lists.get(operation.operation_id)

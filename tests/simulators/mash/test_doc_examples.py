@@ -22,14 +22,14 @@ from starlette.testclient import TestClient
 
 from simulators.mash import DEFAULT_MERCHANT, create_app
 from specforge import _yaml
+from specforge.openapi import iter_operations
 
 from ._orders import AUTH, BASE, JSON
 
 ROOT = Path(__file__).resolve().parents[3]
 RAW_SPEC = ROOT / "specs" / "mash" / "openapi.yaml"
-READMES = (ROOT / "src" / "simulators" / "mash" / "README.md", ROOT / "README.md")
+README = ROOT / "src" / "simulators" / "mash" / "README.md"  # the Mash simulator's behaviour, rule by rule
 _REQUEST_LINE = re.compile(r"^(GET|POST) https://fi\.mash\.com/api(\S+) HTTP/1\.1$")
-_METHODS = ("get", "post")
 OK_URL, CANCEL_URL = "https://shop.test/ok", "https://shop.test/cancel"
 
 # Examples the walk cannot send exactly as published, each with the README text that gives the reason.
@@ -61,47 +61,34 @@ def _document() -> dict[str, Any]:
     return document
 
 
-def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
 def _walk(document: dict[str, Any]) -> Iterator[Example]:
     """The request examples of every operation, then the header examples of "General > Headers"."""
-    for path_key, item in document["paths"].items():
-        for method in _METHODS:
-            if method not in item:
-                continue
-            op = item[method]
-            op_id = op["operationId"]
-            status = _published_status(op)
-            body_examples = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("examples", {})
-            for name, example in body_examples.items():
-                line = _REQUEST_LINE.fullmatch(example["description"].strip())
-                assert line is not None, f"{op_id} {name}: no request line"
-                yield Example(f"{op_id} {name}", op_id, line[1], line[2], example["value"], status)
-            if not body_examples:  # GET: the request line is the description of the response example
-                for name, example in _response_examples(op):
-                    line = _REQUEST_LINE.fullmatch(example.get("description", "").strip())
-                    if line is not None:
-                        yield Example(f"{op_id} {name}", op_id, line[1], line[2], None, status)
-            params = [_resolve(document, p) for p in op.get("parameters", [])]
-            if any("example" in p for p in params if p["in"] in ("path", "query")):
-                target = path_key.split("?", 1)[0]
-                query = []
-                for p in params:
-                    value = p.get("example", "{" + p["name"] + "}")
-                    if p["in"] == "path":
-                        target = target.replace("{" + p["name"] + "}", value)
-                    elif p["in"] == "query" and "example" in p:
-                        query.append(f"{p['name']}={value}")
-                target += "?" + "&".join(query) if query else ""
-                body = next(iter(body_examples.values()))["value"] if body_examples else None
-                yield Example(f"{op_id} parameter examples", op_id, method.upper(), target, body, status)
+    for operation in iter_operations(document):
+        op, op_id = operation.node, str(operation.operation_id)
+        status = _published_status(op)
+        body_examples = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("examples", {})
+        for name, example in body_examples.items():
+            line = _REQUEST_LINE.fullmatch(example["description"].strip())
+            assert line is not None, f"{op_id} {name}: no request line"
+            yield Example(f"{op_id} {name}", op_id, line[1], line[2], example["value"], status)
+        if not body_examples:  # GET: the request line is the description of the response example
+            for name, example in _response_examples(op):
+                line = _REQUEST_LINE.fullmatch(example.get("description", "").strip())
+                if line is not None:
+                    yield Example(f"{op_id} {name}", op_id, line[1], line[2], None, status)
+        params = operation.parameters
+        if any("example" in p for p in params if p["in"] in ("path", "query")):
+            target = operation.path.split("?", 1)[0]
+            query = []
+            for p in params:
+                value = p.get("example", "{" + p["name"] + "}")
+                if p["in"] == "path":
+                    target = target.replace("{" + p["name"] + "}", value)
+                elif p["in"] == "query" and "example" in p:
+                    query.append(f"{p['name']}={value}")
+            target += "?" + "&".join(query) if query else ""
+            body = next(iter(body_examples.values()))["value"] if body_examples else None
+            yield Example(f"{op_id} parameter examples", op_id, operation.method.upper(), target, body, status)
     scheme = document["components"]["securitySchemes"]["basicAuth"]["description"]
     authorization = re.search(r"Authorization: (Basic \S+)", scheme)
     assert authorization is not None
@@ -146,7 +133,7 @@ def test_the_walk_finds_every_request_example_of_the_document() -> None:
 
 
 def test_every_listed_example_is_named_in_the_readme_with_its_reason() -> None:
-    text = "\n".join(p.read_text(encoding="utf-8") for p in READMES if p.exists())
+    text = README.read_text(encoding="utf-8")
     chapter = text[text.index("Examples the simulator cannot take as published") :]
     for key, marker in LISTED.items():
         assert marker in chapter, f"{key}: the README does not list {marker!r}"
