@@ -137,17 +137,22 @@ def _client(api: str, status: int, body: Any) -> AbstractContextManager[Any]:
     transport = httpx.MockTransport(
         lambda request: httpx.Response(status, content=content, headers={"Content-Type": "application/json"})
     )
+    # strict: a body drawn from the patched spec must decode without a single tolerated deviation.
     binding = APIS[api].sdk
     if binding is not None:
         arguments = binding.build_arguments("contract", "contract")
         client: AbstractContextManager[Any] = load_object(binding.client)(
-            **arguments, transport=transport, retry=RetryPolicy.disabled()
+            **arguments, transport=transport, retry=RetryPolicy.disabled(), strict=True
         )
         return client
     generated = importlib.import_module(f"{APIS[api].package}.client")
     server = load_patched(api).document.get("servers") or [{"url": "https://api.invalid"}]
     return generated.AuthenticatedClient(  # type: ignore[no-any-return]
-        base_url=server[0]["url"], username="contract", password="contract", httpx_args={"transport": transport}
+        base_url=server[0]["url"],
+        username="contract",
+        password="contract",
+        strict=True,
+        httpx_args={"transport": transport},
     )
 
 

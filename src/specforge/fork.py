@@ -28,7 +28,9 @@ def upstream_hashes(names: list[str]) -> dict[str, str | None]:
     templates = files("openapi_python_client") / "templates"
     hashes: dict[str, str | None] = {}
     for name in names:
-        resource = templates / name
+        resource = templates
+        for part in name.split("/"):  # e.g. property_templates/list_property.py.jinja
+            resource = resource / part
         hashes[name] = "sha256:" + hashlib.sha256(resource.read_bytes()).hexdigest() if resource.is_file() else None
     return hashes
 
@@ -56,7 +58,8 @@ def fork_problems(root: Path) -> list[str]:
         installed = "not installed"
     if installed != pinned:
         problems.append(f"{FORK_FILE} records {GENERATOR} {pinned}, but {installed} is installed")
-    overrides = sorted(path.name for path in (root / "codegen" / "templates").glob("*.jinja"))
+    folder = root / "codegen" / "templates"
+    overrides = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.jinja"))
     shipped = upstream_hashes(overrides)
     for name in overrides:
         if shipped[name] is not None and name not in recorded and name not in replaced:

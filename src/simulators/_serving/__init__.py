@@ -7,10 +7,12 @@ from .entry import ServeOptions, Simulator
 from .runner import running_in_thread, serve
 from .spec import Spec, SpecMismatchError
 from .store import BoundedStore
+from .tolerance import BodyNormalizer, lone_objects_as_lists
 from .validation import Operation, compile_operations
 
 __all__ = [
     "ApiBinding",
+    "BodyNormalizer",
     "BoundedStore",
     "Call",
     "ControlHooks",
@@ -25,6 +27,7 @@ __all__ = [
     "SpecMismatchError",
     "build_app",
     "compile_operations",
+    "lone_objects_as_lists",
     "running_in_thread",
     "serve",
 ]
