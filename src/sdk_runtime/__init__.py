@@ -4,7 +4,7 @@ from ._client import DEFAULT_TIMEOUT, BaseClient
 from ._env import EnvVar, read_env
 from ._errors import APIError, ConfigurationError
 from ._retry import RetryPolicy, RetryTransport
-from ._url import check_base_url
+from ._url import Origin, check_base_url, parse_origin, redact_url
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -12,8 +12,11 @@ __all__ = [
     "BaseClient",
     "ConfigurationError",
     "EnvVar",
+    "Origin",
     "RetryPolicy",
     "RetryTransport",
     "check_base_url",
+    "parse_origin",
     "read_env",
+    "redact_url",
 ]
