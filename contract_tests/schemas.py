@@ -7,6 +7,7 @@ from typing import Any
 
 import schemathesis
 from schemathesis import BaseSchema, Case, CheckContext, Response
+from schemathesis.core.result import Ok
 
 from simulators._serving import load_spec
 
@@ -15,7 +16,7 @@ from .profiles import Profile
 from .targets import NotSelected, Target, TargetError
 from .wire_guard import SAFE_METHODS
 
-__all__ = ["API_KEY", "build_schema", "documented_error_code", "operation_count"]
+__all__ = ["API_KEY", "build_schema", "documented_error_code", "operation_count", "selected_operations"]
 
 API_KEY = "x-contract-api"  # which API a case belongs to, for the per-operation summary
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -59,10 +60,20 @@ def build_schema(api: str, target: Target | NotSelected, profile: Profile, decis
         # An `include` would be OR-ed with the per-operation entries' own filters (that let every write through):
         # exclude instead, and check the result.
         schema = schema.exclude(method=[m.upper() for m in _METHODS if m.upper() not in SAFE_METHODS])
-        unsafe = sorted(o.ok().label for o in schema.get_all_operations() if o.ok().method.upper() not in SAFE_METHODS)
+        unsafe = sorted(label for label, method in selected_operations(schema) if method not in SAFE_METHODS)
         if unsafe:
             raise TargetError(f"{api} is read-only, yet the selection still holds {', '.join(unsafe)}")
     return schema
+
+
+def selected_operations(schema: BaseSchema) -> list[tuple[str, str]]:
+    """(label, METHOD) of every operation the schema will test; one that does not even load is a TargetError."""
+    selected: list[tuple[str, str]] = []
+    for result in schema.get_all_operations():
+        if not isinstance(result, Ok):
+            raise TargetError(f"an operation does not load: {result.err()}")
+        selected.append((result.ok().label, result.ok().method.upper()))
+    return selected
 
 
 def _safe_operations(document: dict[str, Any]) -> set[str]:

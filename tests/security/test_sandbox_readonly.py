@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from contract_tests.exceptions import load_decisions
 from contract_tests.profiles import PROFILES
-from contract_tests.schemas import build_schema
+from contract_tests.schemas import build_schema, selected_operations
 from contract_tests.targets import Target
 from contract_tests.wire_guard import GUARD, Policy, RequestRefused
 from sdk_runtime import parse_origin
@@ -108,8 +108,7 @@ def test_a_read_only_selection_holds_get_operations_only_and_no_method_probes() 
     PROFILES["fast"].register()
     target = Target("mycashflow", "sandbox", "https://store.example.test/api/v1", "u", "p", read_only=True)
     schema = build_schema("mycashflow", target, PROFILES["fast"], load_decisions())
-    methods = {result.ok().method.upper() for result in schema.get_all_operations()}
-    assert methods == {"GET"}
+    assert {method for _, method in selected_operations(schema)} == {"GET"}
     assert schema.config.phases.coverage.unexpected_methods == set()
 
 
