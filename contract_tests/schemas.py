@@ -9,7 +9,7 @@ import schemathesis
 from schemathesis import BaseSchema, Case, CheckContext, Response
 from schemathesis.core.result import Ok
 
-from specforge.openapi import iter_operations
+from specforge.openapi import METHODS, iter_operations
 from specforge.patched import load_patched
 
 from .exceptions import Decisions, operations_config
@@ -59,7 +59,7 @@ def build_schema(api: str, target: Target | NotSelected, profile: Profile, decis
     if read_only:
         # An `include` would be OR-ed with the per-operation entries' own filters (that let every write through):
         # exclude instead, and check the result.
-        schema = schema.exclude(method=[m.upper() for m in _METHODS if m.upper() not in SAFE_METHODS])
+        schema = schema.exclude(method=[m.upper() for m in METHODS if m.upper() not in SAFE_METHODS])
         unsafe = sorted(label for label, method in selected_operations(schema) if method not in SAFE_METHODS)
         if unsafe:
             raise TargetError(f"{api} is read-only, yet the selection still holds {', '.join(unsafe)}")
@@ -78,12 +78,8 @@ def selected_operations(schema: BaseSchema) -> list[tuple[str, str]]:
 
 def _safe_operations(document: dict[str, Any]) -> set[str]:
     """operationIds of the GET/HEAD operations: the only ones a read-only target may be sent."""
-    return {
-        str(operation.get("operationId"))
-        for item in document["paths"].values()
-        for method, operation in item.items()
-        if method.upper() in SAFE_METHODS and isinstance(operation, dict)
-    }
+    safe = tuple(method.lower() for method in SAFE_METHODS)
+    return {str(operation.node.get("operationId")) for operation in iter_operations(document, safe)}
 
 
 def _error_codes(case: Case[Any]) -> dict[int, int] | None:
