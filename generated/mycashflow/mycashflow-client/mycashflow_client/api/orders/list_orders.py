@@ -14,7 +14,13 @@ from ...models.list_orders_sort import ListOrdersSort
 from ...models.list_orders_status import ListOrdersStatus
 from ...models.order_expand import OrderExpand
 from ...models.validation_error_response import ValidationErrorResponse
-from ...types import UNSET, Response, Unset
+from ...types import (
+    UNSET,
+    Deviation,
+    Response,
+    Unset,
+    absorb,
+)
 
 
 def _get_kwargs(
@@ -24,14 +30,14 @@ def _get_kwargs(
     page: int | Unset = 1,
     sort: ListOrdersSort | Unset = ListOrdersSort.ID_ASC,
     status: ListOrdersStatus | Unset = UNSET,
-    created_at_from: datetime.datetime | Unset = UNSET,
-    created_at_to: datetime.datetime | Unset = UNSET,
-    updated_at_from: datetime.datetime | Unset = UNSET,
-    updated_at_to: datetime.datetime | Unset = UNSET,
-    archived_at_from: datetime.datetime | Unset = UNSET,
-    archived_at_to: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_from: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_to: datetime.datetime | Unset = UNSET,
+    created_at_from: datetime.datetime | str | Unset = UNSET,
+    created_at_to: datetime.datetime | str | Unset = UNSET,
+    updated_at_from: datetime.datetime | str | Unset = UNSET,
+    updated_at_to: datetime.datetime | str | Unset = UNSET,
+    archived_at_from: datetime.datetime | str | Unset = UNSET,
+    archived_at_to: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_from: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -61,44 +67,76 @@ def _get_kwargs(
 
     params["status"] = json_status
 
-    json_created_at_from: str | Unset = UNSET
-    if not isinstance(created_at_from, Unset):
+    json_created_at_from: str | Unset
+    if isinstance(created_at_from, Unset):
+        json_created_at_from = UNSET
+    elif isinstance(created_at_from, datetime.datetime):
         json_created_at_from = created_at_from.isoformat()
+    else:
+        json_created_at_from = created_at_from
     params["created_at-from"] = json_created_at_from
 
-    json_created_at_to: str | Unset = UNSET
-    if not isinstance(created_at_to, Unset):
+    json_created_at_to: str | Unset
+    if isinstance(created_at_to, Unset):
+        json_created_at_to = UNSET
+    elif isinstance(created_at_to, datetime.datetime):
         json_created_at_to = created_at_to.isoformat()
+    else:
+        json_created_at_to = created_at_to
     params["created_at-to"] = json_created_at_to
 
-    json_updated_at_from: str | Unset = UNSET
-    if not isinstance(updated_at_from, Unset):
+    json_updated_at_from: str | Unset
+    if isinstance(updated_at_from, Unset):
+        json_updated_at_from = UNSET
+    elif isinstance(updated_at_from, datetime.datetime):
         json_updated_at_from = updated_at_from.isoformat()
+    else:
+        json_updated_at_from = updated_at_from
     params["updated_at-from"] = json_updated_at_from
 
-    json_updated_at_to: str | Unset = UNSET
-    if not isinstance(updated_at_to, Unset):
+    json_updated_at_to: str | Unset
+    if isinstance(updated_at_to, Unset):
+        json_updated_at_to = UNSET
+    elif isinstance(updated_at_to, datetime.datetime):
         json_updated_at_to = updated_at_to.isoformat()
+    else:
+        json_updated_at_to = updated_at_to
     params["updated_at-to"] = json_updated_at_to
 
-    json_archived_at_from: str | Unset = UNSET
-    if not isinstance(archived_at_from, Unset):
+    json_archived_at_from: str | Unset
+    if isinstance(archived_at_from, Unset):
+        json_archived_at_from = UNSET
+    elif isinstance(archived_at_from, datetime.datetime):
         json_archived_at_from = archived_at_from.isoformat()
+    else:
+        json_archived_at_from = archived_at_from
     params["archived_at-from"] = json_archived_at_from
 
-    json_archived_at_to: str | Unset = UNSET
-    if not isinstance(archived_at_to, Unset):
+    json_archived_at_to: str | Unset
+    if isinstance(archived_at_to, Unset):
+        json_archived_at_to = UNSET
+    elif isinstance(archived_at_to, datetime.datetime):
         json_archived_at_to = archived_at_to.isoformat()
+    else:
+        json_archived_at_to = archived_at_to
     params["archived_at-to"] = json_archived_at_to
 
-    json_shipments_completed_at_from: str | Unset = UNSET
-    if not isinstance(shipments_completed_at_from, Unset):
+    json_shipments_completed_at_from: str | Unset
+    if isinstance(shipments_completed_at_from, Unset):
+        json_shipments_completed_at_from = UNSET
+    elif isinstance(shipments_completed_at_from, datetime.datetime):
         json_shipments_completed_at_from = shipments_completed_at_from.isoformat()
+    else:
+        json_shipments_completed_at_from = shipments_completed_at_from
     params["shipments_completed_at-from"] = json_shipments_completed_at_from
 
-    json_shipments_completed_at_to: str | Unset = UNSET
-    if not isinstance(shipments_completed_at_to, Unset):
+    json_shipments_completed_at_to: str | Unset
+    if isinstance(shipments_completed_at_to, Unset):
+        json_shipments_completed_at_to = UNSET
+    elif isinstance(shipments_completed_at_to, datetime.datetime):
         json_shipments_completed_at_to = shipments_completed_at_to.isoformat()
+    else:
+        json_shipments_completed_at_to = shipments_completed_at_to
     params["shipments_completed_at-to"] = json_shipments_completed_at_to
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -112,48 +150,109 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: ClientLike, response: httpx.Response
+def _parse(
+    response: httpx.Response, _devs: list[Deviation]
 ) -> Any | ErrorResponse | ListOrdersResponse200 | ValidationErrorResponse | None:
     if response.status_code == 200:
-        response_200 = ListOrdersResponse200.from_dict(response.json())
+        _body = response.json()
+        response_200 = ListOrdersResponse200.from_dict(_body)
+        if response_200._deviations:
+            absorb(response_200, "", _devs)
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
+        _body = response.json()
+        response_400 = ErrorResponse.from_dict(_body)
+        if response_400._deviations:
+            absorb(response_400, "", _devs)
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+        _body = response.json()
+        response_401 = ErrorResponse.from_dict(_body)
+        if response_401._deviations:
+            absorb(response_401, "", _devs)
 
         return response_401
 
     if response.status_code == 406:
         response_406 = cast(Any, None)
+
         return response_406
 
     if response.status_code == 422:
-        response_422 = ValidationErrorResponse.from_dict(response.json())
+        _body = response.json()
+        response_422 = ValidationErrorResponse.from_dict(_body)
+        if response_422._deviations:
+            absorb(response_422, "", _devs)
 
         return response_422
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.is_success:
+        # Any 2xx whose body fits is a success: MyCashflow says a successful create answers "200 OK"
+        # where its spec documents 201 (shared/reference/mycashflow.md, section 3).
+        _body = response.json()
+        response_200 = ListOrdersResponse200.from_dict(_body)
+        if response_200._deviations:
+            absorb(response_200, "", _devs)
+
+        return response_200
+
+    return None
+
+
+def _parse_response(
+    *, client: ClientLike, response: httpx.Response
+) -> tuple[Any | ErrorResponse | ListOrdersResponse200 | ValidationErrorResponse | None, tuple[Deviation, ...], bool]:
+    """The body decoded by its status (None for a status without a schema), the deviations, and whether it
+    fitted: a body that is not JSON (json.JSONDecodeError is a ValueError; RecursionError for hostile nesting)
+    or that no tolerance can read
+    gives (None, (), False) instead of an exception."""
+    _devs: list[Deviation] = []
+    try:
+        parsed = _parse(response, _devs)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+        return None, (), False
+    return parsed, tuple(_devs), True
 
 
 def _build_response(
     *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | ErrorResponse | ListOrdersResponse200 | ValidationErrorResponse]:
+    parsed, deviations, fits = _parse_response(client=client, response=response)
+    if response.is_success:
+        problem = client.check_success(response, fits=fits, deviations=deviations)
+        if problem is not None and deviations and client.strict:
+            raise problem
+    elif client.raise_on_unexpected_status and not (
+        response.status_code == 200
+        or response.status_code == 400
+        or response.status_code == 401
+        or response.status_code == 406
+        or response.status_code == 422
+    ):
+        raise errors.UnexpectedStatus(response.status_code, response.content)
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
+        deviations=deviations,
     )
+
+
+def _success(client: ClientLike, response: httpx.Response) -> ListOrdersResponse200:
+    """What `sync`/`asyncio` return for `response`, or raise: the API's error for a status that is not 2xx,
+    and whatever `client.check_success` says for a 2xx (a body that does not fit, a strict deviation...)."""
+    if not response.is_success:
+        raise client.error_for(response)
+    parsed, deviations, fits = _parse_response(client=client, response=response)
+    problem = client.check_success(response, fits=fits, deviations=deviations)
+    if problem is not None:
+        raise problem
+    return cast(ListOrdersResponse200, parsed)
 
 
 def sync_detailed(
@@ -164,14 +263,14 @@ def sync_detailed(
     page: int | Unset = 1,
     sort: ListOrdersSort | Unset = ListOrdersSort.ID_ASC,
     status: ListOrdersStatus | Unset = UNSET,
-    created_at_from: datetime.datetime | Unset = UNSET,
-    created_at_to: datetime.datetime | Unset = UNSET,
-    updated_at_from: datetime.datetime | Unset = UNSET,
-    updated_at_to: datetime.datetime | Unset = UNSET,
-    archived_at_from: datetime.datetime | Unset = UNSET,
-    archived_at_to: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_from: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_to: datetime.datetime | Unset = UNSET,
+    created_at_from: datetime.datetime | str | Unset = UNSET,
+    created_at_to: datetime.datetime | str | Unset = UNSET,
+    updated_at_from: datetime.datetime | str | Unset = UNSET,
+    updated_at_to: datetime.datetime | str | Unset = UNSET,
+    archived_at_from: datetime.datetime | str | Unset = UNSET,
+    archived_at_to: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_from: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> Response[Any | ErrorResponse | ListOrdersResponse200 | ValidationErrorResponse]:
     """List orders
 
@@ -181,14 +280,14 @@ def sync_detailed(
         page (int | Unset):  Default: 1.
         sort (ListOrdersSort | Unset):  Default: ListOrdersSort.ID_ASC.
         status (ListOrdersStatus | Unset):
-        created_at_from (datetime.datetime | Unset):
-        created_at_to (datetime.datetime | Unset):
-        updated_at_from (datetime.datetime | Unset):
-        updated_at_to (datetime.datetime | Unset):
-        archived_at_from (datetime.datetime | Unset):
-        archived_at_to (datetime.datetime | Unset):
-        shipments_completed_at_from (datetime.datetime | Unset):
-        shipments_completed_at_to (datetime.datetime | Unset):
+        created_at_from (datetime.datetime | str | Unset):
+        created_at_to (datetime.datetime | str | Unset):
+        updated_at_from (datetime.datetime | str | Unset):
+        updated_at_to (datetime.datetime | str | Unset):
+        archived_at_from (datetime.datetime | str | Unset):
+        archived_at_to (datetime.datetime | str | Unset):
+        shipments_completed_at_from (datetime.datetime | str | Unset):
+        shipments_completed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -229,14 +328,14 @@ def sync(
     page: int | Unset = 1,
     sort: ListOrdersSort | Unset = ListOrdersSort.ID_ASC,
     status: ListOrdersStatus | Unset = UNSET,
-    created_at_from: datetime.datetime | Unset = UNSET,
-    created_at_to: datetime.datetime | Unset = UNSET,
-    updated_at_from: datetime.datetime | Unset = UNSET,
-    updated_at_to: datetime.datetime | Unset = UNSET,
-    archived_at_from: datetime.datetime | Unset = UNSET,
-    archived_at_to: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_from: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_to: datetime.datetime | Unset = UNSET,
+    created_at_from: datetime.datetime | str | Unset = UNSET,
+    created_at_to: datetime.datetime | str | Unset = UNSET,
+    updated_at_from: datetime.datetime | str | Unset = UNSET,
+    updated_at_to: datetime.datetime | str | Unset = UNSET,
+    archived_at_from: datetime.datetime | str | Unset = UNSET,
+    archived_at_to: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_from: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> ListOrdersResponse200:
     """List orders
 
@@ -246,14 +345,14 @@ def sync(
         page (int | Unset):  Default: 1.
         sort (ListOrdersSort | Unset):  Default: ListOrdersSort.ID_ASC.
         status (ListOrdersStatus | Unset):
-        created_at_from (datetime.datetime | Unset):
-        created_at_to (datetime.datetime | Unset):
-        updated_at_from (datetime.datetime | Unset):
-        updated_at_to (datetime.datetime | Unset):
-        archived_at_from (datetime.datetime | Unset):
-        archived_at_to (datetime.datetime | Unset):
-        shipments_completed_at_from (datetime.datetime | Unset):
-        shipments_completed_at_to (datetime.datetime | Unset):
+        created_at_from (datetime.datetime | str | Unset):
+        created_at_to (datetime.datetime | str | Unset):
+        updated_at_from (datetime.datetime | str | Unset):
+        updated_at_to (datetime.datetime | str | Unset):
+        archived_at_from (datetime.datetime | str | Unset):
+        archived_at_to (datetime.datetime | str | Unset):
+        shipments_completed_at_from (datetime.datetime | str | Unset):
+        shipments_completed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
@@ -283,9 +382,7 @@ def sync(
     response = client.get_httpx_client().request(
         **kwargs,
     )
-    if response.status_code == 200:
-        return cast(ListOrdersResponse200, _parse_response(client=client, response=response))
-    raise client.error_for(response)
+    return _success(client, response)
 
 
 async def asyncio_detailed(
@@ -296,14 +393,14 @@ async def asyncio_detailed(
     page: int | Unset = 1,
     sort: ListOrdersSort | Unset = ListOrdersSort.ID_ASC,
     status: ListOrdersStatus | Unset = UNSET,
-    created_at_from: datetime.datetime | Unset = UNSET,
-    created_at_to: datetime.datetime | Unset = UNSET,
-    updated_at_from: datetime.datetime | Unset = UNSET,
-    updated_at_to: datetime.datetime | Unset = UNSET,
-    archived_at_from: datetime.datetime | Unset = UNSET,
-    archived_at_to: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_from: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_to: datetime.datetime | Unset = UNSET,
+    created_at_from: datetime.datetime | str | Unset = UNSET,
+    created_at_to: datetime.datetime | str | Unset = UNSET,
+    updated_at_from: datetime.datetime | str | Unset = UNSET,
+    updated_at_to: datetime.datetime | str | Unset = UNSET,
+    archived_at_from: datetime.datetime | str | Unset = UNSET,
+    archived_at_to: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_from: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> Response[Any | ErrorResponse | ListOrdersResponse200 | ValidationErrorResponse]:
     """List orders
 
@@ -313,14 +410,14 @@ async def asyncio_detailed(
         page (int | Unset):  Default: 1.
         sort (ListOrdersSort | Unset):  Default: ListOrdersSort.ID_ASC.
         status (ListOrdersStatus | Unset):
-        created_at_from (datetime.datetime | Unset):
-        created_at_to (datetime.datetime | Unset):
-        updated_at_from (datetime.datetime | Unset):
-        updated_at_to (datetime.datetime | Unset):
-        archived_at_from (datetime.datetime | Unset):
-        archived_at_to (datetime.datetime | Unset):
-        shipments_completed_at_from (datetime.datetime | Unset):
-        shipments_completed_at_to (datetime.datetime | Unset):
+        created_at_from (datetime.datetime | str | Unset):
+        created_at_to (datetime.datetime | str | Unset):
+        updated_at_from (datetime.datetime | str | Unset):
+        updated_at_to (datetime.datetime | str | Unset):
+        archived_at_from (datetime.datetime | str | Unset):
+        archived_at_to (datetime.datetime | str | Unset):
+        shipments_completed_at_from (datetime.datetime | str | Unset):
+        shipments_completed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -359,14 +456,14 @@ async def asyncio(
     page: int | Unset = 1,
     sort: ListOrdersSort | Unset = ListOrdersSort.ID_ASC,
     status: ListOrdersStatus | Unset = UNSET,
-    created_at_from: datetime.datetime | Unset = UNSET,
-    created_at_to: datetime.datetime | Unset = UNSET,
-    updated_at_from: datetime.datetime | Unset = UNSET,
-    updated_at_to: datetime.datetime | Unset = UNSET,
-    archived_at_from: datetime.datetime | Unset = UNSET,
-    archived_at_to: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_from: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_to: datetime.datetime | Unset = UNSET,
+    created_at_from: datetime.datetime | str | Unset = UNSET,
+    created_at_to: datetime.datetime | str | Unset = UNSET,
+    updated_at_from: datetime.datetime | str | Unset = UNSET,
+    updated_at_to: datetime.datetime | str | Unset = UNSET,
+    archived_at_from: datetime.datetime | str | Unset = UNSET,
+    archived_at_to: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_from: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> ListOrdersResponse200:
     """List orders
 
@@ -376,14 +473,14 @@ async def asyncio(
         page (int | Unset):  Default: 1.
         sort (ListOrdersSort | Unset):  Default: ListOrdersSort.ID_ASC.
         status (ListOrdersStatus | Unset):
-        created_at_from (datetime.datetime | Unset):
-        created_at_to (datetime.datetime | Unset):
-        updated_at_from (datetime.datetime | Unset):
-        updated_at_to (datetime.datetime | Unset):
-        archived_at_from (datetime.datetime | Unset):
-        archived_at_to (datetime.datetime | Unset):
-        shipments_completed_at_from (datetime.datetime | Unset):
-        shipments_completed_at_to (datetime.datetime | Unset):
+        created_at_from (datetime.datetime | str | Unset):
+        created_at_to (datetime.datetime | str | Unset):
+        updated_at_from (datetime.datetime | str | Unset):
+        updated_at_to (datetime.datetime | str | Unset):
+        archived_at_from (datetime.datetime | str | Unset):
+        archived_at_to (datetime.datetime | str | Unset):
+        shipments_completed_at_from (datetime.datetime | str | Unset):
+        shipments_completed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
@@ -411,6 +508,4 @@ async def asyncio(
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
-    if response.status_code == 200:
-        return cast(ListOrdersResponse200, _parse_response(client=client, response=response))
-    raise client.error_for(response)
+    return _success(client, response)
