@@ -31,8 +31,8 @@ def drift(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Unit, quirk-ledger and generated-client tests."""
-    session.install("-e", ".[test,sim]", *CLIENT_INSTALLS)
+    """Unit, quirk-ledger, generated-client and security tests (tests/security drives the contract suite)."""
+    session.install("-e", ".[test,sim,contract]", *CLIENT_INSTALLS)
     session.run("pytest", "--hypothesis-profile=tests", *session.posargs)
 
 

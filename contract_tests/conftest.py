@@ -11,6 +11,7 @@ from hypothesis import settings
 from . import session, summary
 from .profiles import PROFILES
 from .targets import Target, TargetError
+from .wire_guard import GUARD
 
 _API_IN_NAME = re.compile(r"^[^\[]+\[(\w+)\]")
 _TARGETED_MODULE = "test_server_contract.py"
@@ -71,6 +72,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # A refused request fails the test that made it; should anything have swallowed that failure, the run fails.
+    if GUARD.refusals and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     run = session.current()
     lines = summary.TALLY.lines()
@@ -78,12 +85,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("=", "contract summary per operation")
         for line in lines:
             terminalreporter.write_line(line)
+    for line in GUARD.summary():
+        terminalreporter.write_line(line, red=bool(GUARD.refusals), green=not GUARD.refusals)
     for api, reason in sorted(run.not_selected().items()):
         terminalreporter.write_line(f"NOT SELECTED: {api} contract tests — {reason}", yellow=True)
     for api, target in sorted(run.targets.items()):
         if isinstance(target, Target) and target.read_only:
             terminalreporter.write_line(
-                f"READ-ONLY: {api} — GET operations only, stateful tests not selected "
+                f"READ-ONLY: {api} — GET operations only, no unexpected-method probes, stateful tests not selected; "
+                "anything else is refused on the wire "
                 "(set CONTRACT_ALLOW_WRITES=1 for a store you may write to)",
                 yellow=True,
             )

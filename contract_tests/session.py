@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .profiles import PROFILES, Profile
 from .targets import NotSelected, Target, from_environment
+from .wire_guard import GUARD, Policy
 
 __all__ = ["Session", "current", "start", "stop"]
 
@@ -25,10 +26,18 @@ _CURRENT: list[Session] = []
 
 
 def start(profile: str) -> Session:
-    """Resolve the targets from the environment (starting simulators for an `http` target without a URL)."""
+    """Resolve the targets from the environment (starting simulators for an `http` target without a URL).
+
+    Sandbox targets are guarded on the wire for the whole run (wire_guard): their host only, and GET/HEAD only
+    when read-only.
+    """
     stack = ExitStack()
     try:
         session = Session(PROFILES[profile], from_environment(stack), stack)
+        sandboxes = [t for t in session.targets.values() if isinstance(t, Target) and t.kind == "sandbox"]
+        if sandboxes:
+            GUARD.activate(Policy(t.api, t.origin, t.read_only) for t in sandboxes)
+            stack.callback(GUARD.deactivate)
     except BaseException:
         stack.close()
         raise

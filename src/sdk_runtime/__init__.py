@@ -5,7 +5,7 @@ from ._decoding import STRICT_ENV_VAR, DeviationError, decode_log, strict_from_e
 from ._env import EnvVar, read_env
 from ._errors import APIError, ConfigurationError
 from ._retry import RetryPolicy, RetryTransport
-from ._url import check_base_url
+from ._url import Origin, check_base_url, parse_origin, redact_url
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -15,10 +15,13 @@ __all__ = [
     "ConfigurationError",
     "DeviationError",
     "EnvVar",
+    "Origin",
     "RetryPolicy",
     "RetryTransport",
     "check_base_url",
     "decode_log",
+    "parse_origin",
     "read_env",
+    "redact_url",
     "strict_from_env",
 ]

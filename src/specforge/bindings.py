@@ -46,6 +46,8 @@ class ContractBinding:
     production_domains: tuple[str, ...] = ()  # these hosts and their subdomains are production...
     test_hosts_variable: str | None = None  # ...except those this comma list names
     test_hosts_match: str = "host"  # "host": the whole host name; "store": its first label (a store name)
+    production_hosts: tuple[str, ...] = ()  # production whatever the test-hosts list says
+    production_source: str = ""  # where the production hosts are documented
     writes_need_permission: bool = False  # a real store: GET only unless CONTRACT_ALLOW_WRITES=1
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -120,6 +122,8 @@ def _contract(raw: Any, path: Path, where: str) -> ContractBinding | None:
             production_domains=tuple(str(d) for d in data.pop("production_domains", None) or ()),
             test_hosts_variable=test_hosts.get("variable"),
             test_hosts_match=str(test_hosts.get("match", "host")),
+            production_hosts=tuple(str(h) for h in data.pop("production_hosts", None) or ()),
+            production_source=str(data.pop("production_source", "")),
             writes_need_permission=bool(data.pop("writes_need_permission", False)),
             extra=data,
         )
