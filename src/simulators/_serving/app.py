@@ -1,4 +1,4 @@
-"""The ASGI app of one API: route → authenticate → check headers, parameters, body → handler → JSON.
+"""The ASGI app of one API: authenticate → route → check headers, parameters, body → handler → JSON.
 
 The spec's operations are served by a lean raw-ASGI path (no Request objects, validators compiled at
 start-up); everything else (control endpoints, HTML pages, lifespan) falls through to a Starlette app.
@@ -119,6 +119,12 @@ class _SpecApp:
 
     async def _serve(self, scope: Scope, receive: Receive, path: str) -> Reply:
         binding = self._binding
+        headers: dict[bytes, bytes] = dict(scope["headers"])
+        # Credentials first, as MyCashflow does: a stranger gets 401 for every path and method, never a
+        # 404/405 with Allow that maps the API (every operation of both specs requires authentication).
+        principal = binding.authenticate(headers)
+        if principal is None:
+            return binding.render_failure(Failure.UNAUTHENTICATED, "missing or invalid API keys", None)
         match = self._router.match(scope["method"], path)
         if match is None:
             return binding.render_failure(Failure.NOT_FOUND, f"no operation at {scope['method']} {path}", None)
@@ -126,7 +132,7 @@ class _SpecApp:
         if operation is None:
             return binding.render_failure(Failure.METHOD_NOT_ALLOWED, f"{scope['method']} not allowed on {path}", None)
         try:
-            call = await self._prepare(operation, path_params, scope, receive)
+            call = await self._prepare(operation, path_params, principal, headers, scope, receive)
         except _Rejected as rejected:
             if rejected.where is not None and binding.render_invalid is not None:
                 return binding.render_invalid(rejected.where, operation.errors(rejected.where, rejected.instance))
@@ -136,13 +142,17 @@ class _SpecApp:
         except binding.domain_error as exc:
             return binding.render_error(exc)
 
-    async def _prepare(self, operation: Operation, path_params: dict[str, str], scope: Scope, receive: Receive) -> Call:
-        """Authenticate, then check headers, parameters and body, in that order; raise _Rejected on the first fault."""
+    async def _prepare(
+        self,
+        operation: Operation,
+        path_params: dict[str, str],
+        principal: object,
+        headers: dict[bytes, bytes],
+        scope: Scope,
+        receive: Receive,
+    ) -> Call:
+        """Check headers, parameters and body, in that order; raise _Rejected on the first fault."""
         binding = self._binding
-        headers: dict[bytes, bytes] = dict(scope["headers"])
-        principal = binding.authenticate(headers)
-        if principal is None:
-            raise _Rejected(Failure.UNAUTHENTICATED, "missing or invalid API keys")
         if binding.require_accept_json and not _accepts_json(headers.get(b"accept")):
             raise _Rejected(Failure.MALFORMED, "Accept header must be present and allow application/json")
         _reject_if(operation.check_path(path_params), where="path", instance=path_params, operation=operation)

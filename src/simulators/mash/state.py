@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import enum
 import itertools
 from collections import deque
@@ -80,9 +79,6 @@ class ApiKey:
     password: str
     merchant_id: int  # the key's own merchant: the default merchantId of create order
     merchant_ids: set[int]  # every merchant it may act for: its own and those it registered
-
-    def header(self) -> bytes:
-        return b"Basic " + base64.b64encode(f"{self.username}:{self.password}".encode())
 
 
 @dataclass
@@ -218,9 +214,8 @@ class MashState:
         return self.add_key(ApiKey(seed.username, seed.password, seed.merchant_id, {seed.merchant_id}))
 
     def add_key(self, key: ApiKey) -> ApiKey:
-        old = self.keys.get(key.username)
-        if old is not None:
-            self.auth_cache.pop(old.header(), None)
+        # Any change of keys empties the cache: a cached header may be any spelling of the old credentials.
+        self.auth_cache.clear()
         self.keys[key.username] = key
         self.own_keys.setdefault(key.merchant_id, []).append(key.username)
         return key
@@ -243,6 +238,5 @@ class MashState:
         if registrar is not None:
             registrar.merchant_ids.discard(merchant_id)
         for username in self.own_keys.pop(merchant_id, []):
-            key = self.keys.pop(username, None)
-            if key is not None:
-                self.auth_cache.pop(key.header(), None)
+            if self.keys.pop(username, None) is not None:
+                self.auth_cache.clear()
