@@ -4,12 +4,14 @@ from .app import ApiBinding, Call, Failure, Handler, Reply, build_app
 from .clock import SimClock
 from .control import ControlHooks
 from .entry import ServeOptions, Simulator
+from .ids import MAX_ID_DIGITS, parse_id
 from .runner import running_in_thread, serve
 from .spec import Spec, SpecMismatchError, load_spec
 from .store import BoundedStore
 from .validation import Operation, compile_operations
 
 __all__ = [
+    "MAX_ID_DIGITS",
     "ApiBinding",
     "BoundedStore",
     "Call",
@@ -26,6 +28,7 @@ __all__ = [
     "build_app",
     "compile_operations",
     "load_spec",
+    "parse_id",
     "running_in_thread",
     "serve",
 ]

@@ -23,7 +23,12 @@ from .routing import Router
 from .spec import Spec
 from .validation import Operation, compile_operations
 
-__all__ = ["ApiBinding", "Call", "Failure", "Handler", "Reply", "build_app"]
+__all__ = ["MAX_JSON_DEPTH", "ApiBinding", "Call", "Failure", "Handler", "Reply", "build_app"]
+
+MAX_JSON_DEPTH = 64
+"""Deepest array/object nesting a request body may have. orjson parses up to 1,024 levels, but jsonschema-rs
+cannot render errors beyond ~255 and orjson cannot write beyond 254, so a stored deep value would break
+later answers; the APIs' own bodies nest fewer than 10 levels."""
 
 Reply = tuple[int, object]  # (status, JSON-able payload); a bytes payload is sent as already-encoded JSON
 
@@ -135,7 +140,9 @@ class _SpecApp:
             call = await self._prepare(operation, path_params, principal, headers, scope, receive)
         except _Rejected as rejected:
             if rejected.where is not None and binding.render_invalid is not None:
-                return binding.render_invalid(rejected.where, operation.errors(rejected.where, rejected.instance))
+                errors = operation.errors(rejected.where, rejected.instance)
+                if errors:
+                    return binding.render_invalid(rejected.where, errors)
             return binding.render_failure(rejected.failure, rejected.detail, rejected.body)
         try:
             return self._handlers[operation.operation_id](call)
@@ -178,6 +185,9 @@ class _SpecApp:
             body = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise _Rejected(Failure.MALFORMED, f"request body is not valid JSON: {exc}") from None
+        # Only a body with more brackets than the limit can nest that deep: two C-speed counts on the hot path.
+        if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and _depth(body) > MAX_JSON_DEPTH:
+            raise _Rejected(Failure.MALFORMED, f"request body nests deeper than {MAX_JSON_DEPTH} levels")
         _reject_if(operation.check_body(body), body, where="body", instance=body)
         return body
 
@@ -220,6 +230,19 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value (iterative: a deep value must not exhaust Python's stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if deepest > MAX_JSON_DEPTH:
+                return deepest
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _accepts_json(value: bytes | None) -> bool:
