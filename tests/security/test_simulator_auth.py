@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from starlette.testclient import TestClient
@@ -28,12 +28,13 @@ def mash() -> Iterator[TestClient]:
 
 def _pricing(client: TestClient, authorization: str, merchant_id: int = DEFAULT_MERCHANT.merchant_id) -> int:
     headers = {**JSON, "Authorization": authorization}
-    return client.get(PING.format(id=merchant_id), headers=headers).status_code
+    status: int = client.get(PING.format(id=merchant_id), headers=headers).status_code
+    return status
 
 
 # Spellings of the same credentials that RFC 9110 §11.1 (case-insensitive scheme) and base64 padding allow.
-VARIANTS = [
-    lambda u, p: basic(u, p),
+VARIANTS: list[Callable[[str, str], str]] = [
+    basic,
     lambda u, p: basic(u, p, "basic"),
     lambda u, p: basic(u, p, "BASIC"),
     lambda u, p: basic(u, p).replace(" ", "  ", 1),
@@ -42,8 +43,9 @@ VARIANTS = [
 
 
 @pytest.mark.parametrize("spell", VARIANTS, ids=["canonical", "lower", "upper", "two-spaces", "trailing-space"])
-def test_mash_seed_rotating_a_password_revokes_every_spelling_of_the_old_header(mash: TestClient, spell: object) -> None:
-    assert callable(spell)
+def test_mash_seed_rotating_a_password_revokes_every_spelling_of_the_old_header(
+    mash: TestClient, spell: Callable[[str, str], str]
+) -> None:
     old = spell(DEFAULT_MERCHANT.username, DEFAULT_MERCHANT.password)
     assert _pricing(mash, old) == 200  # cached now
     seed = {"merchants": [{"merchantId": DEFAULT_MERCHANT.merchant_id, "username": DEFAULT_MERCHANT.username,
@@ -90,7 +92,9 @@ def test_mash_unknown_paths_and_methods_answer_401_before_revealing_the_api(
         assert response.status_code == 401, response.text
         assert "allow" not in response.headers
         assert response.json()["errorCode"] == 10000
-    authenticated = mash.request(method, path, headers=JSON, auth=(DEFAULT_MERCHANT.username, DEFAULT_MERCHANT.password))
+    authenticated = mash.request(
+        method, path, headers=JSON, auth=(DEFAULT_MERCHANT.username, DEFAULT_MERCHANT.password)
+    )
     assert authenticated.status_code in (404, 405)
 
 

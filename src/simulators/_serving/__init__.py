@@ -5,20 +5,26 @@ from .clock import SimClock
 from .control import ControlHooks
 from .entry import ServeOptions, Simulator
 from .ids import MAX_ID_DIGITS, parse_id
+from .protocol import ConnectionLimits
 from .runner import running_in_thread, serve
 from .spec import Spec, SpecMismatchError, load_spec
-from .store import BoundedStore
+from .store import DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_BYTES, BoundedStore, ByteBudget, RecordTooLarge
 from .validation import Operation, compile_operations
 
 __all__ = [
+    "DEFAULT_MAX_RECORD_BYTES",
+    "DEFAULT_MAX_STORE_BYTES",
     "MAX_ID_DIGITS",
     "ApiBinding",
     "BoundedStore",
+    "ByteBudget",
     "Call",
+    "ConnectionLimits",
     "ControlHooks",
     "Failure",
     "Handler",
     "Operation",
+    "RecordTooLarge",
     "Reply",
     "ServeOptions",
     "SimClock",

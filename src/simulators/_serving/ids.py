@@ -7,7 +7,7 @@ import re
 __all__ = ["MAX_ID_DIGITS", "parse_id"]
 
 MAX_ID_DIGITS = 18  # every id below 10**18 fits a signed 64-bit integer, as in JSON clients' int64
-_ID = re.compile(r"[0-9]{1,%d}" % MAX_ID_DIGITS)
+_ID = re.compile(f"[0-9]{{1,{MAX_ID_DIGITS}}}")
 
 
 def parse_id(text: str) -> int | None:

@@ -112,7 +112,8 @@ def _ids(value: str) -> set[int]:
     ids = {parse_id(part.strip()) for part in value.split(",") if part.strip()}
     if None in ids:
         raise McfError.invalid(
-            "id", f"id must be a comma-separated list of product ids (at most {MAX_ID_DIGITS} digits each), e.g. id=1,2,3."
+            "id",
+            f"id must be a comma-separated list of product ids (at most {MAX_ID_DIGITS} digits each), e.g. id=1,2,3.",
         )
     return {i for i in ids if i is not None}
 
