@@ -15,12 +15,24 @@ from simulators.mash import DEFAULT_MERCHANT
 from simulators.mash import create_app as mash_app
 from simulators.mycashflow import DEFAULT_USER
 from simulators.mycashflow import create_app as mycashflow_app
-from tests.simulators.mash._orders import item, order
 
 JSON = {"Accept": "application/json"}
 MASH_AUTH = (DEFAULT_MERCHANT.username, DEFAULT_MERCHANT.password)
 MCF_AUTH = (DEFAULT_USER.email, DEFAULT_USER.api_key)
 MCF_BASE = "https://example-store.mycashflow.fi"
+
+
+def item(article: str = "A1", price: float = 10, units: float = 1) -> dict[str, Any]:
+    return {"articleId": article, "description": "Tuote", "pricePerUnit": price, "numberOfUnits": units,
+            "vatPercent": 24, "type": 1}  # fmt: skip
+
+
+def order(client_order_id: str, **fields: Any) -> dict[str, Any]:
+    """A create-order body the simulator approves (010771-123K: individual number 123 → Approved)."""
+    customer = {"personId": "010771-123K", "name": "Teppo Testaaja", "locale": "fi-FI"}
+    body = {"merchantId": DEFAULT_MERCHANT.merchant_id, "clientOrderId": client_order_id, "customer": customer,
+            "paymentType": "Invoice", "orderItems": [item()]}  # fmt: skip
+    return body | fields
 
 
 def _big_order(client_order_id: str, size: int) -> dict[str, Any]:
