@@ -26,6 +26,10 @@ class Rules:
         record_id = parse_id(key)
         return None if record_id is None else state.table(resource).get(record_id)
 
+    def find_by(self, state: StoreState, resource: str, field: str, value: str) -> Record | None:
+        """The item whose `field` equals `value` (a path like `/products/product_code={productCode}`)."""
+        return next((item for item in state.table(resource).values() if item.get(field) == value), None)
+
     def prepare(self, state: StoreState, body: dict[str, Any], current: Record | None) -> dict[str, Any]:
         """Turn a request body into field changes (e.g. an image upload into a filename)."""
         return body
