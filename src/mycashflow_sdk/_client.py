@@ -64,6 +64,7 @@ class MyCashflow(BaseClient):
         headers: Mapping[str, str] | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        strict: bool | None = None,
     ) -> None:
         if store and base_url:
             raise ConfigurationError("MyCashflow takes a store name or a base URL, not both")
@@ -83,6 +84,7 @@ class MyCashflow(BaseClient):
             headers=headers,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
+            strict=strict,
         )
 
     def error_for(self, response: httpx.Response) -> MyCashflowError:

@@ -1,6 +1,7 @@
 """What every API's SDK client shares: construction, retries, errors and secret hygiene, written once."""
 
 from ._client import DEFAULT_TIMEOUT, BaseClient
+from ._decoding import STRICT_ENV_VAR, DeviationError, decode_log, strict_from_env
 from ._env import EnvVar, read_env
 from ._errors import APIError, CallLimitError, ConfigurationError, DeadlineExceeded, ResponseTooLarge
 from ._limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, CallLimits
@@ -12,19 +13,23 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
+    "STRICT_ENV_VAR",
     "APIError",
     "BaseClient",
     "CallLimitError",
     "CallLimits",
     "ConfigurationError",
     "DeadlineExceeded",
+    "DeviationError",
     "EnvVar",
     "RedactQueryFilter",
     "ResponseTooLarge",
     "RetryPolicy",
     "RetryTransport",
     "check_base_url",
+    "decode_log",
     "install_log_redaction",
     "read_env",
     "redact_url",
+    "strict_from_env",
 ]

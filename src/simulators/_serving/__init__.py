@@ -9,6 +9,7 @@ from .protocol import ConnectionLimits
 from .runner import running_in_thread, serve
 from .spec import Spec, SpecMismatchError, load_spec
 from .store import DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_BYTES, BoundedStore, ByteBudget, RecordTooLarge
+from .tolerance import BodyNormalizer, lone_objects_as_lists
 from .validation import Operation, compile_operations
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "DEFAULT_MAX_STORE_BYTES",
     "MAX_ID_DIGITS",
     "ApiBinding",
+    "BodyNormalizer",
     "BoundedStore",
     "ByteBudget",
     "Call",
@@ -34,6 +36,7 @@ __all__ = [
     "build_app",
     "compile_operations",
     "load_spec",
+    "lone_objects_as_lists",
     "parse_id",
     "running_in_thread",
     "serve",
