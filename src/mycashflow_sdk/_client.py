@@ -7,7 +7,15 @@ from collections.abc import Mapping
 
 import httpx
 
-from sdk_runtime import DEFAULT_TIMEOUT, BaseClient, ConfigurationError, EnvVar, RetryPolicy
+from sdk_runtime import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    BaseClient,
+    ConfigurationError,
+    EnvVar,
+    RetryPolicy,
+)
 
 from ._errors import MyCashflowError, error_for
 
@@ -54,6 +62,8 @@ class MyCashflow(BaseClient):
         allow_insecure: bool = False,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         strict: bool | None = None,
     ) -> None:
         if store and base_url:
@@ -72,6 +82,8 @@ class MyCashflow(BaseClient):
             allow_insecure=allow_insecure,
             transport=transport,
             headers=headers,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
             strict=strict,
         )
 

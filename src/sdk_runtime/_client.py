@@ -10,6 +10,8 @@ import httpx
 from ._decoding import log_deviations, strict_error, strict_from_env
 from ._env import EnvVar, read_env
 from ._errors import APIError, ConfigurationError
+from ._limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, CallLimits
+from ._logging import install_log_redaction
 from ._retry import RetryPolicy, RetryTransport
 from ._url import check_base_url
 
@@ -58,6 +60,8 @@ class BaseClient:
         allow_insecure: bool = False,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         strict: bool | None = None,
     ) -> None:
         base_url = base_url or self.default_base_url
@@ -68,7 +72,9 @@ class BaseClient:
         self._auth = httpx.BasicAuth(username, password)
         self._headers = {"Accept": "application/json", **(headers or {})}
         self._timeout = timeout
-        self._transport = RetryTransport(transport, retry)
+        # One deadline per call across its retries, and a cap on the decoded body (CallLimits, _limits.py).
+        self._transport = RetryTransport(transport, retry, CallLimits(deadline, max_response_bytes))
+        install_log_redaction()  # httpx's own INFO line would print query strings (personal data)
         self._client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
         self.strict = strict_from_env() if strict is None else strict
@@ -82,12 +88,22 @@ class BaseClient:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> Self:
         """A client configured by the class's `env_vars` (from `os.environ` unless `environ` is given)."""
         arguments: dict[str, Any] = dict(read_env(cls.env_vars, environ))
         if "allow_insecure" in arguments:
             arguments["allow_insecure"] = arguments["allow_insecure"].strip().lower() in _FLAG_TRUE
-        return cls(**arguments, timeout=timeout, retry=retry, transport=transport, strict=strict_from_env(environ))
+        return cls(
+            **arguments,
+            timeout=timeout,
+            retry=retry,
+            transport=transport,
+            strict=strict_from_env(environ),
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+        )
 
     def error_for(self, response: httpx.Response) -> Exception:
         """The typed exception for an error response; each API's client maps its own error bodies."""

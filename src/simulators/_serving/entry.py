@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp
 
+from .store import DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_BYTES
+
 __all__ = ["ServeOptions", "Simulator"]
 
 
@@ -20,6 +22,8 @@ class ServeOptions:
     control: bool
     max_records: int
     https: bool = False  # served over TLS (only simulators with `certificate_names`, unless --insecure)
+    max_store_bytes: int = DEFAULT_MAX_STORE_BYTES  # all records of the simulator, as JSON; the heaviest kind evicts
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES  # one record, as JSON; beyond it a create/update is refused
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp
 
-from .._serving import ApiBinding, SimClock, Spec, build_app
+from .._serving import (
+    DEFAULT_MAX_RECORD_BYTES,
+    DEFAULT_MAX_STORE_BYTES,
+    ApiBinding,
+    SimClock,
+    Spec,
+    build_app,
+)
 from .._serving.spec import load_spec
 from .auth import DEFAULT_USER, ApiUser, Users
 from .catalog import CategoryRules, ImageRules, ProductRules, StockRules, VariationRules
@@ -33,13 +40,17 @@ def create_app(
     https_only: bool = True,
     control: bool = False,
     max_records: int = 100_000,
+    max_store_bytes: int = DEFAULT_MAX_STORE_BYTES,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     spec: Spec | None = None,
 ) -> ASGIApp:
     """A fresh store: empty, or seeded with `seed`; `https_only=False` accepts plain HTTP (benchmarks)."""
     spec = spec or load_spec("mycashflow")
     settings = settings or StoreSettings()
     resources, endpoints = compile_resources(spec)
-    state = StoreState(resources, SimClock(), max_records, settings)
+    state = StoreState(
+        resources, SimClock(), max_records, settings, max_store_bytes=max_store_bytes, max_record_bytes=max_record_bytes
+    )
     rules = _rules(endpoints)
     if seed is not None:
         seed_store(state, rules, seed, products)
