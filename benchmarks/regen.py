@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import yaml
+from specforge import _yaml
 
 from ._measure import Figure, Stats, repeat
 
@@ -101,7 +101,7 @@ def _synthetic(document: dict[str, Any], copies: int) -> dict[str, Any]:
 
 def scaling(factors: list[int], runs: int) -> list[Figure]:
     """Pipeline time for a synthetic API made of N copies of the patched Mash spec."""
-    mash = yaml.safe_load((ROOT / "generated" / "mash" / "openapi.yaml").read_text())
+    mash = _yaml.load(ROOT / "generated" / "mash" / "openapi.yaml")
     operations = sum(1 for item in mash["paths"].values() for op in item.values() if isinstance(op, dict))
     figures: list[Figure] = []
     base: Stats | None = None

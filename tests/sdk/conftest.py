@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 
 from mash_sdk import Mash
 from mycashflow_sdk import MyCashflow
 from sdk_runtime import BaseClient, RetryPolicy
+from specforge import _yaml
 from specforge.apis import load_apis
 
 USERNAME = "merchant-user-7f3a"
@@ -83,5 +83,5 @@ SDK_APIS = ["mash", "mycashflow"]
 @cache
 def patched_spec(api: str) -> dict[str, Any]:
     """generated/<api>/openapi.yaml: the contract the SDK's tables are checked against."""
-    document: dict[str, Any] = yaml.safe_load(load_apis()[api].patched_spec_path.read_text(encoding="utf-8"))
+    document: dict[str, Any] = _yaml.load(load_apis()[api].patched_spec_path)
     return document

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
+from specforge import _yaml
 
 __all__ = ["GENERATED", "Spec", "SpecMismatchError", "follow_refs", "load_spec"]
 
@@ -53,7 +53,7 @@ def load_spec(api: str, generated: Path = GENERATED) -> Spec:
             f"{path}: {digest} differs from {stamp_path} patched_spec {stamped}; "
             "regenerate with `nox -s generate` instead of editing generated/"
         )
-    return Spec(api=api, path=path, document=yaml.safe_load(raw), sha256=digest)
+    return Spec(api=api, path=path, document=_yaml.loads(raw.decode("utf-8"), path), sha256=digest)
 
 
 def follow_refs(document: Mapping[str, Any], node: Mapping[str, Any]) -> dict[str, Any]:
