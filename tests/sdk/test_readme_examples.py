@@ -1,5 +1,8 @@
 """Every Python block of each generated package's README runs, against the API's simulator in-process
-when there is one, else against a fake that answers with the spec's documented examples."""
+when there is one, else against a fake that answers with the spec's documented examples.
+
+The code that runs is read from codegen/templates (the project's own files), never from the rendered
+README, where text from the spec lands; the README must hold exactly those blocks."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from mash_sdk import Mash
 from mycashflow_sdk import MyCashflow
 from sdk_runtime import BaseClient
 from specforge.apis import load_apis
+from specforge.readme import readme_problem, template_examples
 
 from .conftest import patched_spec
 
@@ -33,7 +37,6 @@ SIMULATOR_CREDENTIALS: dict[str, Callable[[Any], tuple[str, str]]] = {
     "mash": lambda simulator: (simulator.DEFAULT_MERCHANT.username, simulator.DEFAULT_MERCHANT.password),
     "mycashflow": lambda simulator: (simulator.DEFAULT_USER.email, simulator.DEFAULT_USER.api_key),
 }
-_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 @dataclass
@@ -135,7 +138,10 @@ def _environment(api: str, backend: Backend) -> dict[str, str]:
 @pytest.mark.parametrize("api", sorted(APIS))
 def test_readme_examples_run(api: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     readme = APIS[api].client_dir / "README.md"
-    blocks = _BLOCK.findall(readme.read_text(encoding="utf-8"))
+    templates = APIS[api].root / "codegen" / "templates"
+    problem = readme_problem(readme, templates, APIS[api].package)
+    assert problem is None, problem
+    blocks = [body for info, body in template_examples(templates, APIS[api].package) if info == "python"]
     assert blocks, f"{readme} has no Python example"
     with backend_for(api) as backend:
         for name, value in _environment(api, backend).items():
