@@ -65,8 +65,8 @@ def _cap_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
 
 
-def run_cli(root: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """`python -m specforge ARGS` in `root`, with a memory cap and a time limit."""
+def run_cli(root: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    """`python -m specforge ARGS` in `root`, with a memory cap and a (generous: CI machines are shared) time limit."""
     env = {**os.environ, "SPECFORGE_ROOT": str(root)}
     return subprocess.run(
         [sys.executable, "-m", "specforge", *args],
