@@ -21,10 +21,10 @@ from mash_client.api.orders_and_invoicing import get_order
 from mash_client.models import OrderResult
 
 from mash_sdk import Mash
-from specforge import _yaml
+from specforge.patched import load_patched
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC = _yaml.load(ROOT / "generated" / "mash" / "openapi.yaml")
+SPEC = load_patched("mash").document
 EXAMPLE = SPEC["paths"]["/orders/{orderId}"]["get"]["responses"]["200"]["content"]["application/json"]
 BODY = json.dumps(next(iter(EXAMPLE["examples"].values()))["value"]).encode()
 

@@ -7,10 +7,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from specforge.ledger import ProbeRegistry
+from specforge.openapi import iter_operations
 
 PROBES = ProbeRegistry("mycashflow")
 
-_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 _TIMESTAMPS = ("created_at", "updated_at", "changed_at", "archived_at", "completed_at", "delivered_at")
 _RANGE_FILTER = re.compile(r"_at-(from|to)$")
 
@@ -32,10 +32,8 @@ def _properties(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str
 
 def _operations(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
     """Yield (path, method, operation) for every operation."""
-    for path, item in _mapping(spec.get("paths")).items():
-        for method, operation in _mapping(item).items():
-            if method in _METHODS:
-                yield path, method, _mapping(operation)
+    for operation in iter_operations(spec):
+        yield operation.path, operation.method, operation.node
 
 
 def _parameters(operation: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -130,7 +128,8 @@ def date_times_without_format(spec: Mapping[str, Any]) -> bool:
         for parameter in _parameters(operation):
             name = parameter.get("name")
             schema = _mapping(parameter.get("schema"))
-            if isinstance(name, str) and _RANGE_FILTER.search(name) and schema.get("format") != "date-time":
+            formats = {schema.get("format")} | {_mapping(s).get("format") for s in schema.get("anyOf", ())}
+            if isinstance(name, str) and _RANGE_FILTER.search(name) and "date-time" not in formats:
                 return True
     return False
 
@@ -211,3 +210,25 @@ def creates_with_unique_codes_lack_409(spec: Mapping[str, Any]) -> bool:
     """No create of a resource with a unique code documents 409 Conflict."""
     creates = {"/banner-groups", "/products", "/variations"}
     return all("409" not in spec["paths"][path]["post"].get("responses", {}) for path in creates)
+
+
+@PROBES.quirk("MCF-Q20")
+def product_create_documents_201(spec: Mapping[str, Any]) -> bool:
+    """`POST /products` documents 201 Created, although the vendor's worked example says 200 OK."""
+    operation = _mapping(_mapping(_mapping(spec.get("paths")).get("/products")).get("post"))
+    return "201" in _mapping(operation.get("responses"))
+
+
+@PROBES.quirk("MCF-Q21")
+def range_filters_refuse_local_times(spec: Mapping[str, Any]) -> bool:
+    """A `*_at-from`/`*_at-to` filter admits no date-time without a UTC offset (T3 sends such values)."""
+    for _path, _method, operation in _operations(spec):
+        for parameter in _parameters(operation):
+            name = parameter.get("name")
+            if not (isinstance(name, str) and _RANGE_FILTER.search(name)):
+                continue
+            schema = _mapping(parameter.get("schema"))
+            patterns = [_mapping(s).get("pattern") for s in (schema, *schema.get("anyOf", ()))]
+            if not any(isinstance(p, str) and re.fullmatch(p, "2020-05-02T13:26:54") for p in patterns):
+                return True
+    return False

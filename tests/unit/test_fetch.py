@@ -82,7 +82,7 @@ def test_good_download_replaces_spec_byte_for_byte_and_records_provenance(vendor
     health = refresh(vendored, f"{server}/good.yaml")
     body = ROUTES["/good.yaml"][1]
     assert vendored.spec_path.read_bytes() == body
-    source = _yaml.load(vendored.provenance_path)  # type: ignore[union-attr]
+    source = _yaml.load(vendored.provenance_path)  # type: ignore[arg-type]
     assert source["origin"] == "downloaded"
     assert source["url"] == f"{server}/good.yaml"
     assert source["size"] == len(body)

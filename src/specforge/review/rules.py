@@ -23,7 +23,7 @@ import yaml
 from .. import _yaml
 from ..errors import SpecforgeError
 from ..jsonpointer import pointer
-from ._spec import iter_operations
+from ..openapi import iter_operations
 
 __all__ = ["RULES", "Finding", "LintInput", "Rule", "Source", "lint", "rule"]
 
