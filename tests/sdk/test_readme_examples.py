@@ -2,7 +2,9 @@
 when there is one, else against a fake that answers with the spec's documented examples.
 
 What each README must call, the fake's overrides, the SDK client and the simulator are the API's bindings
-in codegen/apis.yaml (`readme`, `sdk`, `simulator`)."""
+in codegen/apis.yaml (`readme`, `sdk`, `simulator`). The code that runs is read from codegen/templates (the
+project's own files), never from the rendered README, where text from the spec lands; the README must hold
+exactly those blocks."""
 
 from __future__ import annotations
 
@@ -21,10 +23,10 @@ from simulators.registry import load as load_simulator
 from specforge.bindings import ReadmeBinding
 from specforge.clients import load_object
 from specforge.openapi import iter_operations
+from specforge.readme import readme_problem, template_examples
 
 from .conftest import APIS, patched_spec
 
-_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 @dataclass
@@ -134,7 +136,10 @@ def _environment(api: str, backend: Backend) -> dict[str, str]:
 @pytest.mark.parametrize("api", sorted(APIS))
 def test_readme_examples_run(api: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     readme = APIS[api].client_dir / "README.md"
-    blocks = _BLOCK.findall(readme.read_text(encoding="utf-8"))
+    templates = APIS[api].root / "codegen" / "templates"
+    problem = readme_problem(readme, templates, APIS[api].package)
+    assert problem is None, problem
+    blocks = [body for info, body in template_examples(templates, APIS[api].package) if info == "python"]
     assert blocks, f"{readme} has no Python example"
     with backend_for(api) as backend:
         for name, value in _environment(api, backend).items():

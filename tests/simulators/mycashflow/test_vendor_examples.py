@@ -14,10 +14,10 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-import yaml
 from starlette.testclient import TestClient
 
 from simulators.mycashflow import create_app
+from specforge import _yaml
 
 from .conftest import AUTH, BASE
 
@@ -34,7 +34,7 @@ NOT_ACCEPTED: dict[str, str] = {}  # "api:operationId" → why the simulator ref
 
 
 def _request_examples(api: str) -> Iterator[Any]:
-    document = yaml.safe_load(SPECS[api].read_text(encoding="utf-8"))
+    document = _yaml.load(SPECS[api])
     base = document["servers"][0]["url"].split("mycashflow.fi", 1)[1]
     for path, item in document["paths"].items():
         for method, operation in item.items():
