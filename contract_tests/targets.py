@@ -117,11 +117,12 @@ def _expect_ok(response: httpx.Response) -> None:
         raise RuntimeError(f"simulator reset answered {response.status_code}: {response.text[:200]}")
 
 
-def _mycashflow_sandbox_url(env: Mapping[str, str]) -> str | None:
-    if env.get("MYCASHFLOW_BASE_URL"):
-        return env["MYCASHFLOW_BASE_URL"]
+def _mycashflow_sandbox_url(env: Mapping[str, str], version: str = "v1") -> str | None:
+    base = env.get("MYCASHFLOW_BASE_URL")
+    if base:  # a store's v1 base URL; its v0 order API lives beside it
+        return base if version == "v1" else base.rstrip("/").removesuffix("/v1") + "/" + version
     store = env.get("MYCASHFLOW_STORE")
-    return f"https://{store}.mycashflow.fi/api/v1" if store else None
+    return f"https://{store}.mycashflow.fi/api/{version}" if store else None
 
 
 def _mycashflow_is_production(host: str, env: Mapping[str, str]) -> bool:
@@ -163,6 +164,20 @@ def _api_targets() -> dict[str, ApiTarget]:
             in_process_url="https://example-store.mycashflow.fi/api/v1",
             https=True,
             sandbox_url=_mycashflow_sandbox_url,
+            sandbox_credentials=("MYCASHFLOW_USERNAME", "MYCASHFLOW_API_KEY"),
+            sandbox_url_variables="MYCASHFLOW_STORE (or MYCASHFLOW_BASE_URL)",
+            production=_mycashflow_is_production,
+            writes_need_permission=True,
+        ),
+        # The v0 order API (specs/mycashflow_v0): served by the same store simulator, under /api/v0.
+        "mycashflow_v0": ApiTarget(
+            api="mycashflow_v0",
+            simulator=_mycashflow_app,
+            username=mcf_user,
+            password=mcf_key,
+            in_process_url="https://example-store.mycashflow.fi/api/v0",
+            https=True,
+            sandbox_url=lambda env: _mycashflow_sandbox_url(env, "v0"),
             sandbox_credentials=("MYCASHFLOW_USERNAME", "MYCASHFLOW_API_KEY"),
             sandbox_url_variables="MYCASHFLOW_STORE (or MYCASHFLOW_BASE_URL)",
             production=_mycashflow_is_production,

@@ -22,9 +22,15 @@ from specforge.apis import load_apis
 from .conftest import patched_spec
 
 APIS = load_apis()
-SDK_CLIENTS: dict[str, type[BaseClient]] = {"mash": Mash, "mycashflow": MyCashflow}
+SDK_CLIENTS: dict[str, type[BaseClient]] = {"mash": Mash, "mycashflow": MyCashflow, "mycashflow_v0": MyCashflow}
 # The operations each README must exercise: the issue's "create → get → charge" and "list all products".
-MUST_CALL = {"mash": {"createOrder", "getOrder", "chargeOrder"}, "mycashflow": {"listProducts"}}
+MUST_CALL = {
+    "mash": {"createOrder", "getOrder", "chargeOrder"},
+    "mycashflow": {"listProducts"},
+    "mycashflow_v0": {"listOrders"},
+}
+# The v0 order API is served by the MyCashflow store simulator (one store behind /api/v1 and /api/v0).
+SIMULATOR_PACKAGES = {"mycashflow_v0": "mycashflow"}
 # In the fake, the order the examples read back is Approved, as after the customer's visit to Mash
 # (the documented getOrder example shows a Pending one, which may not be charged).
 FAKE_OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {("mash", "getOrder"): {"status": "Approved"}}
@@ -32,6 +38,7 @@ FAKE_OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {("mash", "getOrder"): {
 SIMULATOR_CREDENTIALS: dict[str, Callable[[Any], tuple[str, str]]] = {
     "mash": lambda simulator: (simulator.DEFAULT_MERCHANT.username, simulator.DEFAULT_MERCHANT.password),
     "mycashflow": lambda simulator: (simulator.DEFAULT_USER.email, simulator.DEFAULT_USER.api_key),
+    "mycashflow_v0": lambda simulator: (simulator.DEFAULT_USER.email, simulator.DEFAULT_USER.api_key),
 }
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
@@ -102,7 +109,7 @@ class _Recording(httpx.BaseTransport, httpx.AsyncBaseTransport):
 def backend_for(api: str) -> Iterator[Backend]:
     """The simulator `simulators.<api>.create_app()` if it exists, else the documented examples."""
     try:
-        simulator = importlib.import_module(f"simulators.{api}")
+        simulator = importlib.import_module(f"simulators.{SIMULATOR_PACKAGES.get(api, api)}")
     except ModuleNotFoundError:
         simulator = None
     if simulator is not None and hasattr(simulator, "create_app"):
