@@ -60,6 +60,7 @@ class MyCashflow(BaseClient):
         allow_insecure: bool = False,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> None:
         if store and base_url:
             raise ConfigurationError("MyCashflow takes a store name or a base URL, not both")
@@ -77,6 +78,7 @@ class MyCashflow(BaseClient):
             allow_insecure=allow_insecure,
             transport=transport,
             headers=headers,
+            strict=strict,
         )
 
     def error_for(self, response: httpx.Response) -> MyCashflowError:
