@@ -8,6 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    Deviation,
+    absorb,
+)
+
 if TYPE_CHECKING:
     from ..models.errors import Errors
 
@@ -20,6 +25,7 @@ class ErrorResponse:
     errors: Errors
     """ One array of messages per failing field, keyed by the field name. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         errors = self.errors.to_dict()
@@ -39,14 +45,19 @@ class ErrorResponse:
         from ..models.errors import Errors  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
         errors = Errors.from_dict(d.pop("errors"))
+        if errors._deviations:
+            absorb(errors, "/errors", _devs)
 
-        error_response = cls(
+        _decoded = cls(
             errors=errors,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        error_response.additional_properties = d
-        return error_response
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+)
 
 if TYPE_CHECKING:
     from ..models.shipment import Shipment
@@ -21,6 +27,7 @@ T = TypeVar("T", bound="ListOrderShipmentsResponse200")
 class ListOrderShipmentsResponse200:
     data: list[Shipment] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         data: list[dict[str, Any]] | Unset = UNSET
@@ -43,21 +50,28 @@ class ListOrderShipmentsResponse200:
         from ..models.shipment import Shipment  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
         _data = d.pop("data", UNSET)
         data: list[Shipment] | Unset = UNSET
         if _data is not UNSET:
+            _data = as_list(_data, "/data", _devs)
+        if not isinstance(_data, Unset):
             data = []
-            for data_item_data in _data:
+            for data_item_index, data_item_data in enumerate(_data):
                 data_item = Shipment.from_dict(data_item_data)
+                if data_item._deviations:
+                    absorb(data_item, "/data" + "/" + str(data_item_index), _devs)
 
                 data.append(data_item)
 
-        list_order_shipments_response_200 = cls(
+        _decoded = cls(
             data=data,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        list_order_shipments_response_200.additional_properties = d
-        return list_order_shipments_response_200
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

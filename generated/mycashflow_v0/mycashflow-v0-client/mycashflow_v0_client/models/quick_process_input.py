@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="QuickProcessInput")
 
@@ -28,6 +33,7 @@ class QuickProcessInput:
     send_emails: bool | Unset = False
     """ Send the shipping confirmation e-mail upon successful processing. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         allow_open_cash_on_delivery_payments = self.allow_open_cash_on_delivery_payments
@@ -55,23 +61,26 @@ class QuickProcessInput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        _devs: list[Deviation] = []
         allow_open_cash_on_delivery_payments = d.pop("allow_open_cash_on_delivery_payments", UNSET)
 
         ignore_payment_activation_errors = d.pop("ignore_payment_activation_errors", UNSET)
 
-        tracking_code = d.pop("tracking_code", UNSET)
+        tracking_code: str | Unset = decode_str(d.pop("tracking_code", UNSET), "/tracking_code", _devs)
 
         send_emails = d.pop("send_emails", UNSET)
 
-        quick_process_input = cls(
+        _decoded = cls(
             allow_open_cash_on_delivery_payments=allow_open_cash_on_delivery_payments,
             ignore_payment_activation_errors=ignore_payment_activation_errors,
             tracking_code=tracking_code,
             send_emails=send_emails,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        quick_process_input.additional_properties = d
-        return quick_process_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:
