@@ -22,10 +22,11 @@ from specforge import _yaml
 from .conftest import AUTH, BASE
 
 ROOT = Path(__file__).resolve().parents[3]
-SPECS = {"mycashflow": ROOT / "specs" / "mycashflow" / "openapi.yaml"}
+SPECS = {api: ROOT / "specs" / api / "openapi.yaml" for api in ("mycashflow", "mycashflow_v0")}
 # Path parameters without an example: an item the seeded store has (category 1 is the root the
-# updateCategory example moves a category under, so the example is sent to category 2).
-SEEDED_KEYS = {"productCode": "P0001", "categoryID": "2"}
+# updateCategory example moves a category under, so the example is sent to category 2; the v0
+# quick-process example goes to order 150, an open one).
+SEEDED_KEYS = {"productCode": "P0001", "categoryID": "2", "orderID": "150"}
 # Items the examples name by key, made in the store before the request (the store's content, not the
 # request's shape, decides whether they exist): the stock examples address product code IPOD-80, the
 # code of the vendor's own product sample.
@@ -78,7 +79,8 @@ def test_the_walk_finds_the_vendors_own_examples() -> None:
     found = {case.id for case in CASES}
     # V5's POST /products body, V7's POST /webhooks body, V1's banner-group parameters and bodies
     assert {"mycashflow:createProduct", "mycashflow:createWebhook", "mycashflow:listBannerGroups"} <= found
-    assert len(found) == 38
+    assert {"mycashflow_v0:listOrders", "mycashflow_v0:quickProcessOrder"} <= found
+    assert len(found) == 40
 
 
 @pytest.mark.parametrize(("method", "url", "query", "body"), CASES)
