@@ -11,9 +11,9 @@ from pathlib import Path
 from ._serving.entry import ServeOptions
 from ._serving.runner import serve
 from ._serving.spec import SpecMismatchError
+from ._serving.store import DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_BYTES
 from ._serving.tls import issue_test_certificate
 from .registry import load, simulators
-from ._serving.store import DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_BYTES
 
 __all__ = ["main"]
 

@@ -28,7 +28,6 @@ from specforge.readme import readme_problem, template_examples
 from .conftest import APIS, patched_spec
 
 
-
 @dataclass
 class Backend:
     """Where the README's requests go, and which operations they reached."""

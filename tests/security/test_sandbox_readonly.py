@@ -105,7 +105,6 @@ def test_writes_reach_the_store_when_they_are_allowed(sandbox: RecordingProxy) -
 
 
 def test_a_read_only_selection_holds_get_operations_only_and_no_method_probes() -> None:
-    PROFILES["fast"].register()
     target = Target("mycashflow", "sandbox", "https://store.example.test/api/v1", "u", "p", read_only=True)
     schema = build_schema("mycashflow", target, PROFILES["fast"], load_decisions())
     assert {method for _, method in selected_operations(schema)} == {"GET"}
