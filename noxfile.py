@@ -31,9 +31,12 @@ def drift(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Unit, quirk-ledger, generated-client and security tests (tests/security drives the contract suite)."""
-    session.install("-e", ".[test,sim,contract]", *CLIENT_INSTALLS)
-    session.run("pytest", "--hypothesis-profile=tests", *session.posargs)
+    """Unit, quirk-ledger, client, simulator and security tests; run whole, under branch coverage with floors."""
+    session.install("-e", ".[test,sim,contract,coverage]", *CLIENT_INSTALLS)
+    if session.posargs:  # a selection while you work: no coverage, no floors
+        session.run("pytest", "--hypothesis-profile=tests", *session.posargs)
+    else:
+        _covered(session, floors=True)
 
 
 @nox.session
@@ -46,34 +49,37 @@ def contract(session: nox.Session) -> None:
     session.run("pytest", "contract_tests", profile, "--junitxml=build/contract-junit.xml", *session.posargs)
 
 
-# Branch-coverage floors (percent) per package under `nox -s coverage`: the issue's minimum for the tooling and the
-# client runtime. Not yet measured on a quiet machine, so CI does not run this session yet (issue 17 follow-up):
-# measure, raise each floor to what the tests reach, add the other packages, then add it to .ci/run.
-COVERAGE_FLOORS = {"specforge": 85, "sdk_runtime": 85}
+# Branch-coverage floors (percent) per package, checked when `nox -s tests` runs the whole suite (as `nox` and CI
+# do; settings in pyproject.toml [tool.coverage]). Each is the figure the suite reached, rounded down, minus 2 points
+# so that an unrelated change does not trip it; raise a floor when its package's figure rises.
+COVERAGE_FLOORS = {  # 2026-12-02, the whole suite: 91.7, 92.7, 86.6, 96.2, 98.7, 93.0
+    "specforge": 89,
+    "sdk_runtime": 90,
+    "strict_url": 84,
+    "mash_sdk": 94,
+    "mycashflow_sdk": 96,
+    "simulators": 91,
+}
+
+
+def _covered(session: nox.Session, *pytest_args: str, floors: bool) -> None:
+    """pytest under branch coverage, a report per package, and (`floors`) a failure for one below its floor."""
+    (ROOT / "build").mkdir(exist_ok=True)
+    session.run("coverage", "erase")
+    session.run("coverage", "run", "-m", "pytest", "--hypothesis-profile=tests", *pytest_args)
+    session.run("coverage", "combine", "--quiet", success_codes=[0, 1])  # subprocesses' data, if any
+    for package, floor in COVERAGE_FLOORS.items():
+        fail_under = [f"--fail-under={floor}"] if floors else []
+        session.log(f"{package}: branch coverage" + (f", floor {floor}%" if floors else ""))
+        session.run("coverage", "report", f"--include=src/{package}/*", "--format=total", *fail_under)
 
 
 @nox.session(default=False)
 def coverage(session: nox.Session) -> None:
-    """Branch coverage of src/, package by package, under the tests session's tests; fails below a floor."""
-    session.install("-e", ".[test,sim,coverage]", *CLIENT_INSTALLS)
-    data = f"--data-file={ROOT / 'build' / '.coverage'}"
-    (ROOT / "build").mkdir(exist_ok=True)
-    session.run(
-        "coverage",
-        "run",
-        data,
-        "--branch",
-        "--source=src",
-        "-m",
-        "pytest",
-        "--hypothesis-profile=tests",
-        "-q",
-        *session.posargs,
-    )
-    session.run("coverage", "report", data, "--skip-covered", "--skip-empty", "--sort=cover")
-    for package, floor in COVERAGE_FLOORS.items():
-        session.log(f"{package}: branch coverage, floor {floor}%")
-        session.run("coverage", "report", data, f"--include=src/{package}/*", f"--fail-under={floor}", "--format=total")
+    """Branch coverage of a pytest selection, per package (`-- tests/unit`); the whole suite is `nox -s tests`."""
+    session.install("-e", ".[test,sim,contract,coverage]", *CLIENT_INSTALLS)
+    _covered(session, *session.posargs, floors=not session.posargs)
+    session.run("coverage", "report", "--skip-covered", "--skip-empty", "--sort=cover")
 
 
 @nox.session
