@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import httpx
 
-from sdk_runtime import DEFAULT_TIMEOUT, BaseClient, ConfigurationError, EnvVar, RetryPolicy
+from sdk_runtime import DEFAULT_TIMEOUT, BaseClient, ConfigurationError, EnvVar, RetryPolicy, Verify
 
 from ._errors import MyCashflowError, error_for
 
@@ -40,6 +40,7 @@ class MyCashflow(BaseClient):
         EnvVar("MYCASHFLOW_USERNAME", "username", "the API user's username"),
         EnvVar("MYCASHFLOW_API_KEY", "api_key", "the API user's API key"),
         EnvVar("MYCASHFLOW_ALLOW_INSECURE", "allow_insecure", "1 to allow http:// to a loopback simulator", default=""),
+        EnvVar("MYCASHFLOW_CA_FILE", "verify", "a PEM CA file to trust, e.g. the simulator's test CA", default=""),
     )
 
     def __init__(
@@ -54,6 +55,7 @@ class MyCashflow(BaseClient):
         allow_insecure: bool = False,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
+        verify: Verify = True,
     ) -> None:
         if store and base_url:
             raise ConfigurationError("MyCashflow takes a store name or a base URL, not both")
@@ -71,6 +73,7 @@ class MyCashflow(BaseClient):
             allow_insecure=allow_insecure,
             transport=transport,
             headers=headers,
+            verify=verify,
         )
 
     def error_for(self, response: httpx.Response) -> MyCashflowError:

@@ -4,7 +4,8 @@ from ._client import DEFAULT_TIMEOUT, BaseClient
 from ._env import EnvVar, read_env
 from ._errors import APIError, ConfigurationError
 from ._retry import RetryPolicy, RetryTransport
-from ._url import check_base_url
+from ._tls import Verify
+from ._url import InsecureURLError, check_base_url
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -12,8 +13,19 @@ __all__ = [
     "BaseClient",
     "ConfigurationError",
     "EnvVar",
+    "InsecureURLError",
     "RetryPolicy",
     "RetryTransport",
+    "Verify",
     "check_base_url",
     "read_env",
 ]
+
+
+# Tracebacks and reprs name the public path (`sdk_runtime.X`, not `sdk_runtime._mod.X`), as httpx does; names
+# re-exported from another package keep theirs.
+for _name in __all__:
+    _value = globals()[_name]
+    if getattr(_value, "__module__", "").startswith("sdk_runtime."):
+        _value.__module__ = "sdk_runtime"
+del _name, _value

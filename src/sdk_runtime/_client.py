@@ -10,7 +10,8 @@ import httpx
 from ._env import EnvVar, read_env
 from ._errors import ConfigurationError
 from ._retry import RetryPolicy, RetryTransport
-from ._url import check_base_url
+from ._tls import Verify, ssl_context
+from ._url import InsecureURLError, check_base_url
 
 __all__ = ["DEFAULT_TIMEOUT", "BaseClient"]
 
@@ -57,6 +58,7 @@ class BaseClient:
         allow_insecure: bool = False,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
+        verify: Verify = True,
     ) -> None:
         base_url = base_url or self.default_base_url
         if base_url is None:
@@ -66,7 +68,9 @@ class BaseClient:
         self._auth = httpx.BasicAuth(username, password)
         self._headers = {"Accept": "application/json", **(headers or {})}
         self._timeout = timeout
-        self._transport = RetryTransport(transport, retry)
+        if transport is not None and verify is not True:
+            raise ConfigurationError("verify= configures the client's own transport: set it on the transport you pass")
+        self._transport = RetryTransport(transport, retry, verify=verify)
         self._client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
 
@@ -81,9 +85,19 @@ class BaseClient:
     ) -> Self:
         """A client configured by the class's `env_vars` (from `os.environ` unless `environ` is given)."""
         arguments: dict[str, Any] = dict(read_env(cls.env_vars, environ))
+        names = {variable.argument: variable.name for variable in cls.env_vars}
         if "allow_insecure" in arguments:
             arguments["allow_insecure"] = arguments["allow_insecure"].strip().lower() in _FLAG_TRUE
-        return cls(**arguments, timeout=timeout, retry=retry, transport=transport)
+        if arguments.get("verify"):  # a CA file: checked here so that the error names the variable
+            arguments["verify"] = ssl_context(arguments["verify"], source=names["verify"])
+        else:
+            arguments.pop("verify", None)
+        try:
+            return cls(**arguments, timeout=timeout, retry=retry, transport=transport)
+        except InsecureURLError as err:
+            if "allow_insecure" not in names:
+                raise
+            raise InsecureURLError(err.url, f"set {names['allow_insecure']}=1") from None
 
     def error_for(self, response: httpx.Response) -> Exception:
         """The typed exception for an error response; each API's client maps its own error bodies."""

@@ -6,7 +6,16 @@ import httpx
 
 from ._errors import ConfigurationError
 
-__all__ = ["check_base_url"]
+__all__ = ["InsecureURLError", "check_base_url"]
+
+
+class InsecureURLError(ConfigurationError):
+    """A plain-HTTP base URL without `allow_insecure`: `from_env` names its own variable in the message."""
+
+    def __init__(self, url: str, how: str = "allow_insecure=True") -> None:
+        super().__init__(f"base URL {url!r} is not HTTPS; plain HTTP is only for a local simulator ({how})")
+        self.url = url
+
 
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
@@ -26,9 +35,7 @@ def check_base_url(url: str, *, allow_insecure: bool = False) -> str:
         raise ConfigurationError(f"base URL must not have a query or a fragment, got {url!r}")
     if parsed.scheme == "http":
         if not allow_insecure:
-            raise ConfigurationError(
-                f"base URL {url!r} is not HTTPS; plain HTTP is only for a local simulator (allow_insecure=True)"
-            )
+            raise InsecureURLError(url)
         if parsed.host not in _LOOPBACK_HOSTS:
             raise ConfigurationError(f"allow_insecure permits plain HTTP only to a loopback host, not {parsed.host!r}")
     return str(parsed).rstrip("/")
