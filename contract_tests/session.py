@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
+from .listening import check_listening
 from .profiles import PROFILES, Profile
 from .targets import NotSelected, Target, from_environment
 
@@ -24,11 +26,18 @@ class Session:
 _CURRENT: list[Session] = []
 
 
-def start(profile: str) -> Session:
-    """Resolve the targets from the environment (starting simulators for an `http` target without a URL)."""
+def start(profile: str, apis: Collection[str] = ()) -> Session:
+    """Resolve the targets from the environment (starting simulators for an `http` target without a URL).
+
+    `apis` limits the run to those APIs (`--api mash`): the others are not resolved, so not started.
+    """
     stack = ExitStack()
     try:
-        session = Session(PROFILES[profile], from_environment(stack), stack)
+        targets = from_environment(stack, apis)
+        for api, target in targets.items():
+            if isinstance(target, Target) and target.kind == "http":
+                check_listening(api, target.base_url)
+        session = Session(PROFILES[profile], targets, stack)
     except BaseException:
         stack.close()
         raise
