@@ -14,8 +14,8 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    merchant_id: str,
-    order_amount: str | Unset = UNSET,
+    merchant_id: int,
+    order_amount: float | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -74,8 +74,8 @@ def _build_response(*, client: ClientLike, response: httpx.Response) -> Response
 def sync_detailed(
     *,
     client: ClientLike,
-    merchant_id: str,
-    order_amount: str | Unset = UNSET,
+    merchant_id: int,
+    order_amount: float | Unset = UNSET,
 ) -> Response[Error | Pricing]:
     """Get pricing
 
@@ -86,8 +86,8 @@ def sync_detailed(
     calculating payment options.
 
     Args:
-        merchant_id (str):
-        order_amount (str | Unset):
+        merchant_id (int):
+        order_amount (float | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,8 +112,8 @@ def sync_detailed(
 def sync(
     *,
     client: ClientLike,
-    merchant_id: str,
-    order_amount: str | Unset = UNSET,
+    merchant_id: int,
+    order_amount: float | Unset = UNSET,
 ) -> Pricing:
     """Get pricing
 
@@ -124,8 +124,8 @@ def sync(
     calculating payment options.
 
     Args:
-        merchant_id (str):
-        order_amount (str | Unset):
+        merchant_id (int):
+        order_amount (float | Unset):
 
     Raises:
         Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
@@ -152,8 +152,8 @@ def sync(
 async def asyncio_detailed(
     *,
     client: ClientLike,
-    merchant_id: str,
-    order_amount: str | Unset = UNSET,
+    merchant_id: int,
+    order_amount: float | Unset = UNSET,
 ) -> Response[Error | Pricing]:
     """Get pricing
 
@@ -164,8 +164,8 @@ async def asyncio_detailed(
     calculating payment options.
 
     Args:
-        merchant_id (str):
-        order_amount (str | Unset):
+        merchant_id (int):
+        order_amount (float | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,8 +188,8 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: ClientLike,
-    merchant_id: str,
-    order_amount: str | Unset = UNSET,
+    merchant_id: int,
+    order_amount: float | Unset = UNSET,
 ) -> Pricing:
     """Get pricing
 
@@ -200,8 +200,8 @@ async def asyncio(
     calculating payment options.
 
     Args:
-        merchant_id (str):
-        order_amount (str | Unset):
+        merchant_id (int):
+        order_amount (float | Unset):
 
     Raises:
         Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
