@@ -16,15 +16,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-import yaml
 from mash_client import AuthenticatedClient
 from mash_client.api.orders_and_invoicing import get_order
 from mash_client.models import OrderResult
 
 from mash_sdk import Mash
+from specforge.patched import load_patched
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC = yaml.safe_load((ROOT / "generated" / "mash" / "openapi.yaml").read_text(encoding="utf-8"))
+SPEC = load_patched("mash").document
 EXAMPLE = SPEC["paths"]["/orders/{orderId}"]["get"]["responses"]["200"]["content"]["application/json"]
 BODY = json.dumps(next(iter(EXAMPLE["examples"].values()))["value"]).encode()
 

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import yaml
+from specforge.openapi import iter_operations
+from specforge.patched import load_patched
 
 from ._measure import Figure, Stats, repeat
 
@@ -101,8 +102,8 @@ def _synthetic(document: dict[str, Any], copies: int) -> dict[str, Any]:
 
 def scaling(factors: list[int], runs: int) -> list[Figure]:
     """Pipeline time for a synthetic API made of N copies of the patched Mash spec."""
-    mash = yaml.safe_load((ROOT / "generated" / "mash" / "openapi.yaml").read_text())
-    operations = sum(1 for item in mash["paths"].values() for op in item.values() if isinstance(op, dict))
+    mash = load_patched("mash").document
+    operations = sum(1 for _ in iter_operations(mash))
     figures: list[Figure] = []
     base: Stats | None = None
     for factor in factors:

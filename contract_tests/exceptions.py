@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from specforge import _yaml
 
 __all__ = ["EXCEPTIONS_FILE", "Blocked", "CheckException", "Decisions", "load_decisions", "operations_config"]
 
@@ -71,7 +71,7 @@ def _reason(entry: dict[str, Any], where: str) -> str:
 
 def load_decisions(path: Path = EXCEPTIONS_FILE) -> Decisions:
     """Parse and shape-check the file; every problem names the entry."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = _yaml.load(path) or {}
     exceptions: list[CheckException] = []
     seen: set[tuple[str, str, str]] = set()
     for index, entry in enumerate(raw.get("exceptions") or []):

@@ -8,7 +8,8 @@ from typing import Any
 import schemathesis
 from schemathesis import BaseSchema, Case, CheckContext, Response
 
-from simulators._serving import load_spec
+from specforge.openapi import iter_operations
+from specforge.patched import load_patched
 
 from .exceptions import Decisions, operations_config
 from .profiles import Profile
@@ -17,16 +18,15 @@ from .targets import NotSelected, Target
 __all__ = ["API_KEY", "build_schema", "documented_error_code", "operation_count"]
 
 API_KEY = "x-contract-api"  # which API a case belongs to, for the per-operation summary
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def operation_count(document: dict[str, Any]) -> int:
-    return sum(1 for item in document["paths"].values() for method in item if method in _METHODS)
+    return sum(1 for _ in iter_operations(document))
 
 
 def build_schema(api: str, target: Target | NotSelected, profile: Profile, decisions: Decisions) -> BaseSchema:
     """The patched spec (refused unless it matches its STAMP), every check and phase on, real credentials."""
-    document = copy.deepcopy(load_spec(api).document)
+    document = copy.deepcopy(load_patched(api).document)
     document[API_KEY] = api
     config: dict[str, Any] = {
         "checks": {"enabled": True, "documented_error_code": {"enabled": True}},

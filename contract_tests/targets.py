@@ -1,4 +1,4 @@
-"""Which server each API's contract is checked against, chosen by environment variables (see README).
+"""Which server each API's contract is checked against, chosen by environment variables (see docs/contract-tests.md).
 
 `CONTRACT_TARGET` picks the kind for every API: `in-process` (default: the simulator as an ASGI app, no
 sockets), `http` (the simulator over real HTTP: `CONTRACT_<API>_URL`, or one started here on a free loopback
@@ -233,7 +233,7 @@ def _sandbox(api: ApiTarget, env: Mapping[str, str]) -> Target | NotSelected:
     if api.production(host, env) and not forced:
         raise TargetError(
             f"{api.api}: {host} looks like production; name a test host/store in the allow-list variable "
-            f"(see README) or set {FORCE_PRODUCTION}=1 to run anyway"
+            f"(see docs/contract-tests.md) or set {FORCE_PRODUCTION}=1 to run anyway"
         )
     read_only = api.writes_need_permission and env.get(ALLOW_WRITES, "").lower() not in _TRUE
     return Target(api.api, "sandbox", url.rstrip("/"), env[user_var], env[password_var], read_only=read_only)

@@ -34,14 +34,14 @@ from schemathesis.generation.jsonschema.builder import build
 from mash_sdk import Mash
 from mycashflow_sdk import MyCashflow
 from sdk_runtime import BaseClient, RetryPolicy
-from simulators._serving import load_spec
 from specforge.apis import load_apis
-from specforge.jsonpointer import resolve
+from specforge.openapi import inline_refs, iter_operations
+from specforge.patched import load_patched
 
 from .session import current
 
 APIS = load_apis()
-_METHODS = ("get", "put", "post", "delete", "patch")
+_METHODS = ("get", "put", "post", "delete", "patch")  # the methods the generated clients have modules for
 # Annotations and vendor extensions: nothing a body must satisfy.
 _DROP = {"example", "examples", "readOnly", "writeOnly", "deprecated", "description", "title", "discriminator", "xml"}
 
@@ -75,19 +75,6 @@ def _endpoints(package: str) -> dict[str, ModuleType]:
     return modules
 
 
-def _resolve(document: dict[str, Any], node: Any, seen: tuple[str, ...] = ()) -> Any:
-    if isinstance(node, list):
-        return [_resolve(document, item, seen) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if "$ref" in node:
-        ref = node["$ref"]
-        if ref in seen:  # recursive schema: stop widening here, anything goes
-            return {}
-        return _resolve(document, resolve(document, ref), (*seen, ref))
-    return {key: _resolve(document, value, seen) for key, value in node.items()}
-
-
 def admit_unknown(schema: Any) -> Any:
     """The schema a tolerant client must accept: enums also admit new values of their type; extra fields are
     allowed wherever the spec does not forbid them; annotations are dropped."""
@@ -118,21 +105,17 @@ def admit_unknown(schema: Any) -> Any:
 @cache
 def _cases(api: str) -> list[tuple[str, str, int, dict[str, Any], list[tuple[str, Any]]]]:
     """(operationId, method path, status, widened schema, documented examples) for every JSON response."""
-    document = load_spec(api).document
+    document = load_patched(api).document
     cases = []
-    for path, item in document["paths"].items():
-        for method, operation in item.items():
-            if method not in _METHODS:
+    for op in iter_operations(document, _METHODS):
+        for status, raw in op.node["responses"].items():
+            media = inline_refs(document, raw).get("content", {}).get("application/json")
+            if not media or "schema" not in media or not status.isdigit():
                 continue
-            for status, raw in operation["responses"].items():
-                media = _resolve(document, raw).get("content", {}).get("application/json")
-                if not media or "schema" not in media or not status.isdigit():
-                    continue
-                examples = [(name, ex["value"]) for name, ex in (media.get("examples") or {}).items() if "value" in ex]
-                if "example" in media:
-                    examples.append(("example", media["example"]))
-                label = f"{method.upper()} {path}"
-                cases.append((operation["operationId"], label, int(status), admit_unknown(media["schema"]), examples))
+            examples = [(name, ex["value"]) for name, ex in (media.get("examples") or {}).items() if "value" in ex]
+            if "example" in media:
+                examples.append(("example", media["example"]))
+            cases.append((op.node["operationId"], op.label, int(status), admit_unknown(media["schema"]), examples))
     return cases
 
 

@@ -7,17 +7,15 @@ from pathlib import Path
 import pytest
 from schemathesis.checks import CHECKS, load_all_checks
 
-from simulators._serving import load_spec
+from specforge.openapi import iter_operations
+from specforge.patched import load_patched
 
 from .exceptions import load_decisions, operations_config
 from .targets import API_TARGETS
 
-_METHODS = ("get", "put", "post", "delete", "patch")
-
 
 def _operation_ids(api: str) -> set[str]:
-    paths = load_spec(api).document["paths"]
-    return {op["operationId"] for item in paths.values() for method, op in item.items() if method in _METHODS}
+    return {op.node["operationId"] for op in iter_operations(load_patched(api).document)}
 
 
 def test_every_decision_names_a_spec_operation_and_a_known_check() -> None:

@@ -1,6 +1,6 @@
 """Mash business rules: the generated client (through mash_sdk) against the in-process simulator, with a model.
 
-Orders move only along the documented state machine (README "Mash simulator"), charged and refunded totals
+Orders move only along the documented state machine (src/simulators/mash/README.md), charged and refunded totals
 add up, and every refusal carries the error code the docs give for the order's state.
 """
 

@@ -54,15 +54,21 @@ class API:
             return str(path)
 
 
-def find_root(start: Path | None = None) -> Path:
-    """The repository root: SPECFORGE_ROOT, or the nearest parent holding codegen/apis.yaml."""
+def find_root(start: Path | None = None, anchor: Path | None = None) -> Path:
+    """The repository root: SPECFORGE_ROOT, else the nearest parent of `start` (the working directory) holding
+    codegen/apis.yaml, else (if given) the nearest parent of `anchor`, a file of a checkout or editable install.
+
+    A non-editable install lives in site-packages, far from the repository, so the working directory is asked
+    first; the CLI passes no anchor, so it never works on a repository other than the one it runs in.
+    """
     env = os.environ.get("SPECFORGE_ROOT")
     if env:
         return Path(env).resolve()
     here = (start or Path.cwd()).resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / REGISTRY_FILE).is_file():
-            return candidate
+    for origin in (here, *([anchor.resolve().parent] if anchor else [])):
+        for candidate in (origin, *origin.parents):
+            if (candidate / REGISTRY_FILE).is_file():
+                return candidate
     raise SpecforgeError(
         here,
         f"no {REGISTRY_FILE} here or in any parent directory",

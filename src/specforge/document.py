@@ -10,7 +10,7 @@ from typing import Any
 from . import _yaml
 from .errors import SpecforgeError
 
-__all__ = ["load_json_document", "sha256_file", "to_json_data"]
+__all__ = ["load_json_document", "parse_json_document", "sha256_file", "to_json_data"]
 
 
 def to_json_data(data: Any, source: Path | str) -> Any:
@@ -23,9 +23,17 @@ def to_json_data(data: Any, source: Path | str) -> Any:
 
 def load_json_document(path: Path) -> dict[str, Any]:
     """Read a YAML/JSON file that must hold a mapping at the top."""
-    data = to_json_data(_yaml.load(path), path)
+    return _mapping(to_json_data(_yaml.load(path), path), path)
+
+
+def parse_json_document(text: str, source: Path | str) -> dict[str, Any]:
+    """Parse YAML/JSON text (already read, e.g. to hash the same bytes) that must hold a mapping at the top."""
+    return _mapping(to_json_data(_yaml.loads(text, source), source), source)
+
+
+def _mapping(data: Any, source: Path | str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise SpecforgeError(path, f"expected a mapping at the top level, found {type(data).__name__}")
+        raise SpecforgeError(source, f"expected a mapping at the top level, found {type(data).__name__}")
     return data
 
 

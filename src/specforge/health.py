@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .apis import API
+from .openapi import iter_operations
 from .overlay import ActionReport, apply_overlays
 from .pipeline import load_overlays
 
 __all__ = ["HealthReport", "overlay_health", "spec_changes"]
-
-_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
 @dataclass
@@ -54,13 +53,7 @@ def overlay_health(api: API, document: dict[str, Any], previous: dict[str, Any] 
 
 
 def _operations(document: dict[str, Any]) -> dict[str, Any]:
-    return {
-        f"{method.upper()} {path}": operation
-        for path, item in (document.get("paths") or {}).items()
-        if isinstance(item, dict)
-        for method, operation in item.items()
-        if method in _METHODS
-    }
+    return {operation.label: operation.node for operation in iter_operations(document)}
 
 
 def spec_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:

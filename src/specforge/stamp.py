@@ -10,7 +10,7 @@ from typing import Any
 from .apis import API
 from .document import sha256_file
 
-__all__ = ["shared_inputs", "stamp_data", "tool_versions", "write_stamp"]
+__all__ = ["STAMP_NAME", "read_stamp", "shared_inputs", "stamp_data", "tool_versions", "write_stamp"]
 
 STAMP_NAME = "STAMP.json"
 
@@ -41,3 +41,9 @@ def write_stamp(api: API, out_dir: Path, tools: dict[str, str]) -> None:
     """Write out_dir/STAMP.json: sorted keys, no timestamps, so identical inputs give identical bytes."""
     data = stamp_data(api, out_dir / "openapi.yaml", tools)
     (out_dir / STAMP_NAME).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_stamp(path: Path) -> dict[str, Any]:
+    """A STAMP.json as written by `write_stamp` (the one reader: drift review and the patched-spec loader)."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data

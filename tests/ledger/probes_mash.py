@@ -6,10 +6,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from specforge.ledger import ProbeRegistry
+from specforge.openapi import iter_operations
 
 PROBES = ProbeRegistry("mash")
 
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _JSON = "application/json"
 _REPORT = "/merchants/{merchantId}/report"
 # The four methods whose 200 example is an OrderResult, and the four whose body is mandatory.
@@ -33,10 +33,8 @@ def _props(spec: Mapping[str, Any], schema: str) -> Mapping[str, Any]:
 
 
 def _operations(spec: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    for path, item in spec.get("paths", {}).items():
-        for method in _METHODS:
-            if method in item:
-                yield path, item[method]
+    for operation in iter_operations(spec):
+        yield operation.path, operation.node
 
 
 def _types(schema: Mapping[str, Any]) -> set[str]:

@@ -7,10 +7,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from specforge.ledger import ProbeRegistry
+from specforge.openapi import iter_operations
 
 PROBES = ProbeRegistry("mycashflow")
 
-_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 _TIMESTAMPS = ("created_at", "updated_at", "changed_at", "archived_at", "completed_at", "delivered_at")
 _RANGE_FILTER = re.compile(r"_at-(from|to)$")
 
@@ -32,10 +32,8 @@ def _properties(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str
 
 def _operations(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
     """Yield (path, method, operation) for every operation."""
-    for path, item in _mapping(spec.get("paths")).items():
-        for method, operation in _mapping(item).items():
-            if method in _METHODS:
-                yield path, method, _mapping(operation)
+    for operation in iter_operations(spec):
+        yield operation.path, operation.method, operation.node
 
 
 def _parameters(operation: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

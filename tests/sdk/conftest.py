@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import httpx
 import pytest
-import yaml
 
 from mash_sdk import Mash
 from mycashflow_sdk import MyCashflow
 from sdk_runtime import BaseClient, RetryPolicy
-from specforge.apis import load_apis
+from specforge.patched import load_patched
 
 USERNAME = "merchant-user-7f3a"
 PASSWORD = "hunter2-s3cret-9b1c"
@@ -80,8 +78,6 @@ def build_client(api: str, transport: httpx.MockTransport, retry: RetryPolicy | 
 SDK_APIS = ["mash", "mycashflow"]
 
 
-@cache
 def patched_spec(api: str) -> dict[str, Any]:
     """generated/<api>/openapi.yaml: the contract the SDK's tables are checked against."""
-    document: dict[str, Any] = yaml.safe_load(load_apis()[api].patched_spec_path.read_text(encoding="utf-8"))
-    return document
+    return load_patched(api).document

@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import yaml
 
+from specforge import _yaml
 from specforge.apis import API, load_apis
 from specforge.errors import SpecforgeError
 from specforge.fetch import refresh
@@ -82,7 +82,7 @@ def test_good_download_replaces_spec_byte_for_byte_and_records_provenance(vendor
     health = refresh(vendored, f"{server}/good.yaml")
     body = ROUTES["/good.yaml"][1]
     assert vendored.spec_path.read_bytes() == body
-    source = yaml.safe_load(vendored.provenance_path.read_text())  # type: ignore[union-attr]
+    source = _yaml.load(vendored.provenance_path)  # type: ignore[arg-type]
     assert source["origin"] == "downloaded"
     assert source["url"] == f"{server}/good.yaml"
     assert source["size"] == len(body)

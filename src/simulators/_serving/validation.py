@@ -9,11 +9,11 @@ from typing import Any
 
 import jsonschema_rs
 
-from .spec import Spec, follow_refs
+from specforge.openapi import METHODS, follow_refs
+
+from .spec import Spec
 
 __all__ = ["METHODS", "Operation", "compile_operations"]
-
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _INTEGER = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 

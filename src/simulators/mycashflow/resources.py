@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from specforge.openapi import follow_refs, iter_operations
+
 from .._serving import Spec
-from .._serving.spec import follow_refs
 
 __all__ = ["Endpoint", "Resource", "compile_resources"]
 
@@ -55,20 +56,18 @@ def compile_resources(spec: Spec) -> tuple[dict[str, Resource], dict[str, Endpoi
     item_schema: dict[str, str] = {}
     inputs: dict[str, set[str]] = {}
     expandable: dict[str, set[str]] = {}
-    for path, item in document["paths"].items():
-        for method, op in item.items():
-            if method not in ("get", "post", "patch", "put", "delete"):
-                continue
-            endpoint = _classify(method, path, op, document)
-            endpoints[endpoint.operation_id] = endpoint
-            schema = _data_schema(op)
-            if schema is not None:
-                item_schema.setdefault(endpoint.sub or endpoint.resource, schema)
-            body = _body_schema(op)
-            if body is not None:
-                inputs.setdefault(endpoint.resource, set()).update(_properties(schemas, body))
-            for value in endpoint.expands:
-                _mark_expandable(schemas, expandable, item_schema.get(endpoint.resource), value)
+    for operation in iter_operations(document, ("get", "post", "patch", "put", "delete")):
+        method, path, op = operation.method, operation.path, operation.node
+        endpoint = _classify(method, path, op, document)
+        endpoints[endpoint.operation_id] = endpoint
+        schema = _data_schema(op)
+        if schema is not None:
+            item_schema.setdefault(endpoint.sub or endpoint.resource, schema)
+        body = _body_schema(op)
+        if body is not None:
+            inputs.setdefault(endpoint.resource, set()).update(_properties(schemas, body))
+        for value in endpoint.expands:
+            _mark_expandable(schemas, expandable, item_schema.get(endpoint.resource), value)
     resources = {
         name: _resource(name, schema, schemas, frozenset(inputs.get(name, ())), expandable.get(schema, set()))
         for name, schema in item_schema.items()

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ._spec import Operation, iter_operations, resolve
+from ..openapi import Operation, iter_operations, resolve
 
 __all__ = ["COMPATIBLE_RULES", "POLICY", "Change", "diff_specs"]
 

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import yaml
 
 from ..jsonpointer import pointer
-from ._spec import iter_operations
+from ..openapi import iter_operations
 
 __all__ = ["RULES", "Finding", "LintInput", "Rule", "Source", "lint", "rule"]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -28,7 +27,7 @@ from ..errors import SpecforgeError
 from ..health import overlay_health
 from ..overlay import Overlay, apply_overlays
 from ..pipeline import load_overlays, load_raw
-from ..stamp import STAMP_NAME, shared_inputs
+from ..stamp import STAMP_NAME, read_stamp, shared_inputs
 from ..validate import example_findings, iter_examples, openapi_findings, ref_findings
 from ._git import GitSnapshot, snapshot
 from .acknowledge import Acknowledgement, load_acknowledgements
@@ -237,6 +236,6 @@ def _stale(api: API) -> bool:
     stamp_path = api.generated_dir / STAMP_NAME
     if not stamp_path.is_file():
         return True
-    recorded = json.loads(stamp_path.read_text(encoding="utf-8")).get("inputs", {})
+    recorded = read_stamp(stamp_path).get("inputs", {})
     current = {rel: "sha256:" + hashlib.sha256(data).hexdigest() for rel, data in _inputs(api).items()}
     return bool(recorded != current)

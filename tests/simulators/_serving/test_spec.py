@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from simulators._serving import SpecMismatchError, load_spec
-from simulators._serving.spec import GENERATED
+from specforge.patched import generated_dir
 
 
 def _copy(tmp_path: Path) -> Path:
     (tmp_path / "mash").mkdir()
     for name in ("openapi.yaml", "STAMP.json"):
-        shutil.copy(GENERATED / "mash" / name, tmp_path / "mash" / name)
+        shutil.copy(generated_dir() / "mash" / name, tmp_path / "mash" / name)
     return tmp_path
 
 

@@ -8,8 +8,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from simulators._serving import load_spec
-from simulators._serving.validation import METHODS
 from simulators.mash import create_app
+from specforge.openapi import METHODS
 
 from ._orders import AUTH, BASE, JSON, basic, order
 from .conftest import Api
