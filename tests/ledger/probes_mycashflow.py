@@ -128,7 +128,8 @@ def date_times_without_format(spec: Mapping[str, Any]) -> bool:
         for parameter in _parameters(operation):
             name = parameter.get("name")
             schema = _mapping(parameter.get("schema"))
-            if isinstance(name, str) and _RANGE_FILTER.search(name) and schema.get("format") != "date-time":
+            formats = {schema.get("format")} | {_mapping(s).get("format") for s in schema.get("anyOf", ())}
+            if isinstance(name, str) and _RANGE_FILTER.search(name) and "date-time" not in formats:
                 return True
     return False
 
@@ -209,3 +210,25 @@ def creates_with_unique_codes_lack_409(spec: Mapping[str, Any]) -> bool:
     """No create of a resource with a unique code documents 409 Conflict."""
     creates = {"/banner-groups", "/products", "/variations"}
     return all("409" not in spec["paths"][path]["post"].get("responses", {}) for path in creates)
+
+
+@PROBES.quirk("MCF-Q20")
+def product_create_documents_201(spec: Mapping[str, Any]) -> bool:
+    """`POST /products` documents 201 Created, although the vendor's worked example says 200 OK."""
+    operation = _mapping(_mapping(_mapping(spec.get("paths")).get("/products")).get("post"))
+    return "201" in _mapping(operation.get("responses"))
+
+
+@PROBES.quirk("MCF-Q21")
+def range_filters_refuse_local_times(spec: Mapping[str, Any]) -> bool:
+    """A `*_at-from`/`*_at-to` filter admits no date-time without a UTC offset (T3 sends such values)."""
+    for _path, _method, operation in _operations(spec):
+        for parameter in _parameters(operation):
+            name = parameter.get("name")
+            if not (isinstance(name, str) and _RANGE_FILTER.search(name)):
+                continue
+            schema = _mapping(parameter.get("schema"))
+            patterns = [_mapping(s).get("pattern") for s in (schema, *schema.get("anyOf", ()))]
+            if not any(isinstance(p, str) and re.fullmatch(p, "2020-05-02T13:26:54") for p in patterns):
+                return True
+    return False

@@ -75,6 +75,14 @@ def _stock_of(state: StoreState, code: str) -> Record | list[Any]:
 
 
 class ProductRules(Rules):
+    def find_by(self, state: StoreState, resource: str, field: str, value: str) -> Record | None:
+        # The code index answers without a scan; a variation's code is no product's (T3 then gets 404 and
+        # looks the code up among the stock items, which is what its shipped tracker does).
+        if field != "product_code":
+            return super().find_by(state, resource, field, value)
+        owner = state.codes.get(value)
+        return state.table("products").get(owner[1]) if owner is not None and owner[0] == "products" else None
+
     def check(self, state: StoreState, changes: dict[str, Any], current: Record | None) -> None:
         if "name" in changes and not changes["name"].strip():
             raise McfError.invalid("name", REQUIRED)

@@ -1,7 +1,8 @@
 """One handler per spec operation, built from its classified endpoint: list, create, get, update, delete, sublist.
 
-Creates answer 201 (the vendor's status list; its one worked example says 200 for products, and the spec
-allows both); updates answer 200 with the item; deletes answer 204 with no body. Write responses carry
+Creates answer the 2xx their operation documents: 201 (the vendor's status list), except a product create,
+which answers 200 as the vendor's worked example says (V5, MCF-Q20); updates answer 200 with the item;
+deletes answer 204 with no body. Write responses carry
 `translations` where the resource has them, as the vendor's create/update examples do; reads show them only
 with `expand=translations`.
 """
@@ -52,7 +53,10 @@ def _write_expansions(resource: Resource) -> Expansions:
 def _found(state: StoreState, endpoint: Endpoint, rules: Rules, call: Call) -> Record:
     assert endpoint.key_param is not None
     key = call.path_params[endpoint.key_param]
-    record = rules.find(state, endpoint.resource, key)
+    if endpoint.key_field is None:
+        record = rules.find(state, endpoint.resource, key)
+    else:
+        record = rules.find_by(state, endpoint.resource, endpoint.key_field, key)
     if record is None:
         noun = endpoint.resource.rstrip("s").replace("-", " ")
         raise McfError.not_found(endpoint.key_param, f"No {noun} {key!r} in this store.")
@@ -114,7 +118,7 @@ def _create(state: StoreState, endpoint: Endpoint, resource: Resource, rules: Ru
     def handler(call: Call) -> Reply:
         state.actor = call.principal
         record = create(state, resource, rules, _body(call))
-        return 201, {"data": render(state, resource, rules, record, _write_expansions(resource))}
+        return endpoint.success, {"data": render(state, resource, rules, record, _write_expansions(resource))}
 
     return handler
 

@@ -18,6 +18,8 @@ from .._serving import Spec
 __all__ = ["Endpoint", "Resource", "compile_resources"]
 
 _PARAM = re.compile(r"\{([^}/]+)\}")
+# A path segment that names an item by a field, not by id: `product_code={productCode}` (T3's stock tracker).
+_FIELD_KEY = re.compile(r"(\w+)=\{([^}/]+)\}")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class Endpoint:
     expands: frozenset[str] = frozenset()  # values the `expand` parameter offers, dotted ones included
     sorts: tuple[str, ...] = ()
     filters: tuple[str, ...] = ()  # query parameters other than page, page_size, sort, expand
+    key_field: str | None = None  # the field `key_param` is matched against when it isn't the id
+    success: int = 200  # the 2xx the spec documents (a product create: 200, the vendor's worked example)
 
 
 @dataclass
@@ -84,6 +88,9 @@ def _classify(method: str, path: str, op: Mapping[str, Any], document: Mapping[s
     sorts = tuple(query.get("sort", {}).get("schema", {}).get("enum", ()))
     filters = tuple(name for name in query if name not in ("page", "page_size", "sort", "expand"))
     key = next((_PARAM.fullmatch(s).group(1) for s in segments[1:2] if _PARAM.fullmatch(s)), None)  # type: ignore[union-attr]
+    by_field = _FIELD_KEY.fullmatch(segments[1]) if len(segments) > 1 else None
+    if by_field is not None:
+        key = by_field.group(2)
     if len(segments) == 1:
         action = {"get": "list", "post": "create"}[method]
     elif len(segments) == 2:
@@ -91,7 +98,9 @@ def _classify(method: str, path: str, op: Mapping[str, Any], document: Mapping[s
     else:
         action = "sublist"
     sub = segments[2] if len(segments) == 3 else None
-    return Endpoint(op["operationId"], action, segments[0], sub, key, expands, sorts, filters)
+    success = min((int(code) for code in op.get("responses", {}) if str(code).startswith("2")), default=200)
+    key_field = None if by_field is None else by_field.group(1)
+    return Endpoint(op["operationId"], action, segments[0], sub, key, expands, sorts, filters, key_field, success)
 
 
 def _data_schema(op: Mapping[str, Any]) -> str | None:

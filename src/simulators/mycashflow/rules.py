@@ -24,6 +24,10 @@ class Rules:
         """The item a path key names (an integer id unless overridden, e.g. stock by product code)."""
         return state.table(resource).get(int(key)) if key.isdigit() else None
 
+    def find_by(self, state: StoreState, resource: str, field: str, value: str) -> Record | None:
+        """The item whose `field` equals `value` (a path like `/products/product_code={productCode}`)."""
+        return next((item for item in state.table(resource).values() if item.get(field) == value), None)
+
     def prepare(self, state: StoreState, body: dict[str, Any], current: Record | None) -> dict[str, Any]:
         """Turn a request body into field changes (e.g. an image upload into a filename)."""
         return body

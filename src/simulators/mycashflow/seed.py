@@ -115,6 +115,7 @@ def seed_store(state: StoreState, rules: Mapping[str, Rules], seed: int, product
         make("customer-groups", {"name": name})["id"] for name in ("Kanta-asiakkaat", "Jälleenmyyjät", "Henkilökunta")
     ]
     customers = _customers(state, make, fake, rng, groups)
+    _subscribers(state, customers)
     items = [
         _product(state, make, rng, i, brands=brands, suppliers=suppliers, categories=categories)
         for i in range(1, products + 1)
@@ -212,6 +213,19 @@ def _customers(state: StoreState, make: _Maker, fake: Faker, rng: random.Random,
             extra["address_ids"] = [address_id]
         made.append(customer["id"])
     return made
+
+
+def _subscribers(state: StoreState, customers: list[int]) -> None:
+    """Every third customer subscribes to the newsletter when registering (the list has no create operation).
+
+    Neither the seeded clock nor the random stream is used, so the rest of the seeded store is unchanged.
+    """
+    table, people = state.table("email-subscribers"), state.table("customers")
+    for customer_id in customers[::3]:
+        customer = people.get(customer_id)
+        if customer is not None:
+            when = customer["created_at"]
+            table.put({"id": table.next_id(), "created_at": when, "updated_at": when, "email": customer["email"]})
 
 
 def _ascii(text: str) -> str:

@@ -18,7 +18,6 @@ from .create_customer_group_response_201 import CreateCustomerGroupResponse201
 from .create_image_response_201 import CreateImageResponse201
 from .create_order_response_201 import CreateOrderResponse201
 from .create_product_response_200 import CreateProductResponse200
-from .create_product_response_201 import CreateProductResponse201
 from .create_supplier_response_201 import CreateSupplierResponse201
 from .create_variation_response_201 import CreateVariationResponse201
 from .create_webhook_response_201 import CreateWebhookResponse201
@@ -29,6 +28,7 @@ from .customer_group import CustomerGroup
 from .customer_group_input import CustomerGroupInput
 from .customer_information import CustomerInformation
 from .customer_input import CustomerInput
+from .email_subscriber import EmailSubscriber
 from .error_response import ErrorResponse
 from .errors import Errors
 from .get_banner_group_response_200 import GetBannerGroupResponse200
@@ -38,6 +38,7 @@ from .get_customer_group_response_200 import GetCustomerGroupResponse200
 from .get_customer_response_200 import GetCustomerResponse200
 from .get_image_response_200 import GetImageResponse200
 from .get_order_response_200 import GetOrderResponse200
+from .get_product_by_code_response_200 import GetProductByCodeResponse200
 from .get_product_response_200 import GetProductResponse200
 from .get_stock_item_response_200 import GetStockItemResponse200
 from .get_supplier_response_200 import GetSupplierResponse200
@@ -58,6 +59,8 @@ from .list_customer_secondary_addresses_response_200 import ListCustomerSecondar
 from .list_customer_secondary_addresses_sort import ListCustomerSecondaryAddressesSort
 from .list_customers_response_200 import ListCustomersResponse200
 from .list_customers_sort import ListCustomersSort
+from .list_email_subscribers_response_200 import ListEmailSubscribersResponse200
+from .list_email_subscribers_sort import ListEmailSubscribersSort
 from .list_images_response_200 import ListImagesResponse200
 from .list_images_sort import ListImagesSort
 from .list_orders_response_200 import ListOrdersResponse200
@@ -148,7 +151,6 @@ __all__ = (
     "CreateImageResponse201",
     "CreateOrderResponse201",
     "CreateProductResponse200",
-    "CreateProductResponse201",
     "CreateSupplierResponse201",
     "CreateVariationResponse201",
     "CreateWebhookResponse201",
@@ -159,6 +161,7 @@ __all__ = (
     "CustomerGroupInput",
     "CustomerInformation",
     "CustomerInput",
+    "EmailSubscriber",
     "ErrorResponse",
     "Errors",
     "GetBannerGroupResponse200",
@@ -168,6 +171,7 @@ __all__ = (
     "GetCustomerResponse200",
     "GetImageResponse200",
     "GetOrderResponse200",
+    "GetProductByCodeResponse200",
     "GetProductResponse200",
     "GetStockItemResponse200",
     "GetSupplierResponse200",
@@ -188,6 +192,8 @@ __all__ = (
     "ListCustomerSecondaryAddressesSort",
     "ListCustomersResponse200",
     "ListCustomersSort",
+    "ListEmailSubscribersResponse200",
+    "ListEmailSubscribersSort",
     "ListImagesResponse200",
     "ListImagesSort",
     "ListOrdersResponse200",

@@ -24,14 +24,14 @@ def _get_kwargs(
     page: int | Unset = 1,
     sort: ListOrdersSort | Unset = ListOrdersSort.ID_ASC,
     status: ListOrdersStatus | Unset = UNSET,
-    created_at_from: datetime.datetime | Unset = UNSET,
-    created_at_to: datetime.datetime | Unset = UNSET,
-    updated_at_from: datetime.datetime | Unset = UNSET,
-    updated_at_to: datetime.datetime | Unset = UNSET,
-    archived_at_from: datetime.datetime | Unset = UNSET,
-    archived_at_to: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_from: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_to: datetime.datetime | Unset = UNSET,
+    created_at_from: datetime.datetime | str | Unset = UNSET,
+    created_at_to: datetime.datetime | str | Unset = UNSET,
+    updated_at_from: datetime.datetime | str | Unset = UNSET,
+    updated_at_to: datetime.datetime | str | Unset = UNSET,
+    archived_at_from: datetime.datetime | str | Unset = UNSET,
+    archived_at_to: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_from: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -61,44 +61,76 @@ def _get_kwargs(
 
     params["status"] = json_status
 
-    json_created_at_from: str | Unset = UNSET
-    if not isinstance(created_at_from, Unset):
+    json_created_at_from: str | Unset
+    if isinstance(created_at_from, Unset):
+        json_created_at_from = UNSET
+    elif isinstance(created_at_from, datetime.datetime):
         json_created_at_from = created_at_from.isoformat()
+    else:
+        json_created_at_from = created_at_from
     params["created_at-from"] = json_created_at_from
 
-    json_created_at_to: str | Unset = UNSET
-    if not isinstance(created_at_to, Unset):
+    json_created_at_to: str | Unset
+    if isinstance(created_at_to, Unset):
+        json_created_at_to = UNSET
+    elif isinstance(created_at_to, datetime.datetime):
         json_created_at_to = created_at_to.isoformat()
+    else:
+        json_created_at_to = created_at_to
     params["created_at-to"] = json_created_at_to
 
-    json_updated_at_from: str | Unset = UNSET
-    if not isinstance(updated_at_from, Unset):
+    json_updated_at_from: str | Unset
+    if isinstance(updated_at_from, Unset):
+        json_updated_at_from = UNSET
+    elif isinstance(updated_at_from, datetime.datetime):
         json_updated_at_from = updated_at_from.isoformat()
+    else:
+        json_updated_at_from = updated_at_from
     params["updated_at-from"] = json_updated_at_from
 
-    json_updated_at_to: str | Unset = UNSET
-    if not isinstance(updated_at_to, Unset):
+    json_updated_at_to: str | Unset
+    if isinstance(updated_at_to, Unset):
+        json_updated_at_to = UNSET
+    elif isinstance(updated_at_to, datetime.datetime):
         json_updated_at_to = updated_at_to.isoformat()
+    else:
+        json_updated_at_to = updated_at_to
     params["updated_at-to"] = json_updated_at_to
 
-    json_archived_at_from: str | Unset = UNSET
-    if not isinstance(archived_at_from, Unset):
+    json_archived_at_from: str | Unset
+    if isinstance(archived_at_from, Unset):
+        json_archived_at_from = UNSET
+    elif isinstance(archived_at_from, datetime.datetime):
         json_archived_at_from = archived_at_from.isoformat()
+    else:
+        json_archived_at_from = archived_at_from
     params["archived_at-from"] = json_archived_at_from
 
-    json_archived_at_to: str | Unset = UNSET
-    if not isinstance(archived_at_to, Unset):
+    json_archived_at_to: str | Unset
+    if isinstance(archived_at_to, Unset):
+        json_archived_at_to = UNSET
+    elif isinstance(archived_at_to, datetime.datetime):
         json_archived_at_to = archived_at_to.isoformat()
+    else:
+        json_archived_at_to = archived_at_to
     params["archived_at-to"] = json_archived_at_to
 
-    json_shipments_completed_at_from: str | Unset = UNSET
-    if not isinstance(shipments_completed_at_from, Unset):
+    json_shipments_completed_at_from: str | Unset
+    if isinstance(shipments_completed_at_from, Unset):
+        json_shipments_completed_at_from = UNSET
+    elif isinstance(shipments_completed_at_from, datetime.datetime):
         json_shipments_completed_at_from = shipments_completed_at_from.isoformat()
+    else:
+        json_shipments_completed_at_from = shipments_completed_at_from
     params["shipments_completed_at-from"] = json_shipments_completed_at_from
 
-    json_shipments_completed_at_to: str | Unset = UNSET
-    if not isinstance(shipments_completed_at_to, Unset):
+    json_shipments_completed_at_to: str | Unset
+    if isinstance(shipments_completed_at_to, Unset):
+        json_shipments_completed_at_to = UNSET
+    elif isinstance(shipments_completed_at_to, datetime.datetime):
         json_shipments_completed_at_to = shipments_completed_at_to.isoformat()
+    else:
+        json_shipments_completed_at_to = shipments_completed_at_to
     params["shipments_completed_at-to"] = json_shipments_completed_at_to
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -164,14 +196,14 @@ def sync_detailed(
     page: int | Unset = 1,
     sort: ListOrdersSort | Unset = ListOrdersSort.ID_ASC,
     status: ListOrdersStatus | Unset = UNSET,
-    created_at_from: datetime.datetime | Unset = UNSET,
-    created_at_to: datetime.datetime | Unset = UNSET,
-    updated_at_from: datetime.datetime | Unset = UNSET,
-    updated_at_to: datetime.datetime | Unset = UNSET,
-    archived_at_from: datetime.datetime | Unset = UNSET,
-    archived_at_to: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_from: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_to: datetime.datetime | Unset = UNSET,
+    created_at_from: datetime.datetime | str | Unset = UNSET,
+    created_at_to: datetime.datetime | str | Unset = UNSET,
+    updated_at_from: datetime.datetime | str | Unset = UNSET,
+    updated_at_to: datetime.datetime | str | Unset = UNSET,
+    archived_at_from: datetime.datetime | str | Unset = UNSET,
+    archived_at_to: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_from: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> Response[Any | ErrorResponse | ListOrdersResponse200 | ValidationErrorResponse]:
     """List orders
 
@@ -181,14 +213,14 @@ def sync_detailed(
         page (int | Unset):  Default: 1.
         sort (ListOrdersSort | Unset):  Default: ListOrdersSort.ID_ASC.
         status (ListOrdersStatus | Unset):
-        created_at_from (datetime.datetime | Unset):
-        created_at_to (datetime.datetime | Unset):
-        updated_at_from (datetime.datetime | Unset):
-        updated_at_to (datetime.datetime | Unset):
-        archived_at_from (datetime.datetime | Unset):
-        archived_at_to (datetime.datetime | Unset):
-        shipments_completed_at_from (datetime.datetime | Unset):
-        shipments_completed_at_to (datetime.datetime | Unset):
+        created_at_from (datetime.datetime | str | Unset):
+        created_at_to (datetime.datetime | str | Unset):
+        updated_at_from (datetime.datetime | str | Unset):
+        updated_at_to (datetime.datetime | str | Unset):
+        archived_at_from (datetime.datetime | str | Unset):
+        archived_at_to (datetime.datetime | str | Unset):
+        shipments_completed_at_from (datetime.datetime | str | Unset):
+        shipments_completed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -229,14 +261,14 @@ def sync(
     page: int | Unset = 1,
     sort: ListOrdersSort | Unset = ListOrdersSort.ID_ASC,
     status: ListOrdersStatus | Unset = UNSET,
-    created_at_from: datetime.datetime | Unset = UNSET,
-    created_at_to: datetime.datetime | Unset = UNSET,
-    updated_at_from: datetime.datetime | Unset = UNSET,
-    updated_at_to: datetime.datetime | Unset = UNSET,
-    archived_at_from: datetime.datetime | Unset = UNSET,
-    archived_at_to: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_from: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_to: datetime.datetime | Unset = UNSET,
+    created_at_from: datetime.datetime | str | Unset = UNSET,
+    created_at_to: datetime.datetime | str | Unset = UNSET,
+    updated_at_from: datetime.datetime | str | Unset = UNSET,
+    updated_at_to: datetime.datetime | str | Unset = UNSET,
+    archived_at_from: datetime.datetime | str | Unset = UNSET,
+    archived_at_to: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_from: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> ListOrdersResponse200:
     """List orders
 
@@ -246,14 +278,14 @@ def sync(
         page (int | Unset):  Default: 1.
         sort (ListOrdersSort | Unset):  Default: ListOrdersSort.ID_ASC.
         status (ListOrdersStatus | Unset):
-        created_at_from (datetime.datetime | Unset):
-        created_at_to (datetime.datetime | Unset):
-        updated_at_from (datetime.datetime | Unset):
-        updated_at_to (datetime.datetime | Unset):
-        archived_at_from (datetime.datetime | Unset):
-        archived_at_to (datetime.datetime | Unset):
-        shipments_completed_at_from (datetime.datetime | Unset):
-        shipments_completed_at_to (datetime.datetime | Unset):
+        created_at_from (datetime.datetime | str | Unset):
+        created_at_to (datetime.datetime | str | Unset):
+        updated_at_from (datetime.datetime | str | Unset):
+        updated_at_to (datetime.datetime | str | Unset):
+        archived_at_from (datetime.datetime | str | Unset):
+        archived_at_to (datetime.datetime | str | Unset):
+        shipments_completed_at_from (datetime.datetime | str | Unset):
+        shipments_completed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
@@ -296,14 +328,14 @@ async def asyncio_detailed(
     page: int | Unset = 1,
     sort: ListOrdersSort | Unset = ListOrdersSort.ID_ASC,
     status: ListOrdersStatus | Unset = UNSET,
-    created_at_from: datetime.datetime | Unset = UNSET,
-    created_at_to: datetime.datetime | Unset = UNSET,
-    updated_at_from: datetime.datetime | Unset = UNSET,
-    updated_at_to: datetime.datetime | Unset = UNSET,
-    archived_at_from: datetime.datetime | Unset = UNSET,
-    archived_at_to: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_from: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_to: datetime.datetime | Unset = UNSET,
+    created_at_from: datetime.datetime | str | Unset = UNSET,
+    created_at_to: datetime.datetime | str | Unset = UNSET,
+    updated_at_from: datetime.datetime | str | Unset = UNSET,
+    updated_at_to: datetime.datetime | str | Unset = UNSET,
+    archived_at_from: datetime.datetime | str | Unset = UNSET,
+    archived_at_to: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_from: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> Response[Any | ErrorResponse | ListOrdersResponse200 | ValidationErrorResponse]:
     """List orders
 
@@ -313,14 +345,14 @@ async def asyncio_detailed(
         page (int | Unset):  Default: 1.
         sort (ListOrdersSort | Unset):  Default: ListOrdersSort.ID_ASC.
         status (ListOrdersStatus | Unset):
-        created_at_from (datetime.datetime | Unset):
-        created_at_to (datetime.datetime | Unset):
-        updated_at_from (datetime.datetime | Unset):
-        updated_at_to (datetime.datetime | Unset):
-        archived_at_from (datetime.datetime | Unset):
-        archived_at_to (datetime.datetime | Unset):
-        shipments_completed_at_from (datetime.datetime | Unset):
-        shipments_completed_at_to (datetime.datetime | Unset):
+        created_at_from (datetime.datetime | str | Unset):
+        created_at_to (datetime.datetime | str | Unset):
+        updated_at_from (datetime.datetime | str | Unset):
+        updated_at_to (datetime.datetime | str | Unset):
+        archived_at_from (datetime.datetime | str | Unset):
+        archived_at_to (datetime.datetime | str | Unset):
+        shipments_completed_at_from (datetime.datetime | str | Unset):
+        shipments_completed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -359,14 +391,14 @@ async def asyncio(
     page: int | Unset = 1,
     sort: ListOrdersSort | Unset = ListOrdersSort.ID_ASC,
     status: ListOrdersStatus | Unset = UNSET,
-    created_at_from: datetime.datetime | Unset = UNSET,
-    created_at_to: datetime.datetime | Unset = UNSET,
-    updated_at_from: datetime.datetime | Unset = UNSET,
-    updated_at_to: datetime.datetime | Unset = UNSET,
-    archived_at_from: datetime.datetime | Unset = UNSET,
-    archived_at_to: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_from: datetime.datetime | Unset = UNSET,
-    shipments_completed_at_to: datetime.datetime | Unset = UNSET,
+    created_at_from: datetime.datetime | str | Unset = UNSET,
+    created_at_to: datetime.datetime | str | Unset = UNSET,
+    updated_at_from: datetime.datetime | str | Unset = UNSET,
+    updated_at_to: datetime.datetime | str | Unset = UNSET,
+    archived_at_from: datetime.datetime | str | Unset = UNSET,
+    archived_at_to: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_from: datetime.datetime | str | Unset = UNSET,
+    shipments_completed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> ListOrdersResponse200:
     """List orders
 
@@ -376,14 +408,14 @@ async def asyncio(
         page (int | Unset):  Default: 1.
         sort (ListOrdersSort | Unset):  Default: ListOrdersSort.ID_ASC.
         status (ListOrdersStatus | Unset):
-        created_at_from (datetime.datetime | Unset):
-        created_at_to (datetime.datetime | Unset):
-        updated_at_from (datetime.datetime | Unset):
-        updated_at_to (datetime.datetime | Unset):
-        archived_at_from (datetime.datetime | Unset):
-        archived_at_to (datetime.datetime | Unset):
-        shipments_completed_at_from (datetime.datetime | Unset):
-        shipments_completed_at_to (datetime.datetime | Unset):
+        created_at_from (datetime.datetime | str | Unset):
+        created_at_to (datetime.datetime | str | Unset):
+        updated_at_from (datetime.datetime | str | Unset):
+        updated_at_to (datetime.datetime | str | Unset):
+        archived_at_from (datetime.datetime | str | Unset):
+        archived_at_to (datetime.datetime | str | Unset):
+        shipments_completed_at_from (datetime.datetime | str | Unset):
+        shipments_completed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError

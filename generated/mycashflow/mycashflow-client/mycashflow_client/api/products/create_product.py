@@ -8,7 +8,6 @@ import httpx
 from ... import errors
 from ...client import ClientLike
 from ...models.create_product_response_200 import CreateProductResponse200
-from ...models.create_product_response_201 import CreateProductResponse201
 from ...models.error_response import ErrorResponse
 from ...models.product_create_input import ProductCreateInput
 from ...models.validation_error_response import ValidationErrorResponse
@@ -36,16 +35,11 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: ClientLike, response: httpx.Response
-) -> Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse | None:
+) -> Any | CreateProductResponse200 | ErrorResponse | ValidationErrorResponse | None:
     if response.status_code == 200:
         response_200 = CreateProductResponse200.from_dict(response.json())
 
         return response_200
-
-    if response.status_code == 201:
-        response_201 = CreateProductResponse201.from_dict(response.json())
-
-        return response_201
 
     if response.status_code == 400:
         response_400 = ErrorResponse.from_dict(response.json())
@@ -79,7 +73,7 @@ def _parse_response(
 
 def _build_response(
     *, client: ClientLike, response: httpx.Response
-) -> Response[Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse]:
+) -> Response[Any | CreateProductResponse200 | ErrorResponse | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -92,7 +86,7 @@ def sync_detailed(
     *,
     client: ClientLike,
     body: ProductCreateInput,
-) -> Response[Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse]:
+) -> Response[Any | CreateProductResponse200 | ErrorResponse | ValidationErrorResponse]:
     """Create a product
 
      The body of the request must contain at least the name of the product.
@@ -105,7 +99,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse]
+        Response[Any | CreateProductResponse200 | ErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -123,7 +117,7 @@ def sync(
     *,
     client: ClientLike,
     body: ProductCreateInput,
-) -> CreateProductResponse200 | CreateProductResponse201:
+) -> CreateProductResponse200:
     """Create a product
 
      The body of the request must contain at least the name of the product.
@@ -137,7 +131,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateProductResponse200 | CreateProductResponse201
+        CreateProductResponse200
     """
 
     kwargs = _get_kwargs(
@@ -147,10 +141,8 @@ def sync(
     response = client.get_httpx_client().request(
         **kwargs,
     )
-    if response.status_code == 200 or response.status_code == 201:
-        return cast(
-            CreateProductResponse200 | CreateProductResponse201, _parse_response(client=client, response=response)
-        )
+    if response.status_code == 200:
+        return cast(CreateProductResponse200, _parse_response(client=client, response=response))
     raise client.error_for(response)
 
 
@@ -158,7 +150,7 @@ async def asyncio_detailed(
     *,
     client: ClientLike,
     body: ProductCreateInput,
-) -> Response[Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse]:
+) -> Response[Any | CreateProductResponse200 | ErrorResponse | ValidationErrorResponse]:
     """Create a product
 
      The body of the request must contain at least the name of the product.
@@ -171,7 +163,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | CreateProductResponse200 | CreateProductResponse201 | ErrorResponse | ValidationErrorResponse]
+        Response[Any | CreateProductResponse200 | ErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -187,7 +179,7 @@ async def asyncio(
     *,
     client: ClientLike,
     body: ProductCreateInput,
-) -> CreateProductResponse200 | CreateProductResponse201:
+) -> CreateProductResponse200:
     """Create a product
 
      The body of the request must contain at least the name of the product.
@@ -201,7 +193,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateProductResponse200 | CreateProductResponse201
+        CreateProductResponse200
     """
 
     kwargs = _get_kwargs(
@@ -209,8 +201,6 @@ async def asyncio(
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
-    if response.status_code == 200 or response.status_code == 201:
-        return cast(
-            CreateProductResponse200 | CreateProductResponse201, _parse_response(client=client, response=response)
-        )
+    if response.status_code == 200:
+        return cast(CreateProductResponse200, _parse_response(client=client, response=response))
     raise client.error_for(response)

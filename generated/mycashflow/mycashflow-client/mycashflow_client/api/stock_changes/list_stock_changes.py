@@ -21,8 +21,8 @@ def _get_kwargs(
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
     stock_item_id: int | Unset = UNSET,
-    changed_at_from: datetime.datetime | Unset = UNSET,
-    changed_at_to: datetime.datetime | Unset = UNSET,
+    changed_at_from: datetime.datetime | str | Unset = UNSET,
+    changed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -39,14 +39,22 @@ def _get_kwargs(
 
     params["stock_item_id"] = stock_item_id
 
-    json_changed_at_from: str | Unset = UNSET
-    if not isinstance(changed_at_from, Unset):
+    json_changed_at_from: str | Unset
+    if isinstance(changed_at_from, Unset):
+        json_changed_at_from = UNSET
+    elif isinstance(changed_at_from, datetime.datetime):
         json_changed_at_from = changed_at_from.isoformat()
+    else:
+        json_changed_at_from = changed_at_from
     params["changed_at-from"] = json_changed_at_from
 
-    json_changed_at_to: str | Unset = UNSET
-    if not isinstance(changed_at_to, Unset):
+    json_changed_at_to: str | Unset
+    if isinstance(changed_at_to, Unset):
+        json_changed_at_to = UNSET
+    elif isinstance(changed_at_to, datetime.datetime):
         json_changed_at_to = changed_at_to.isoformat()
+    else:
+        json_changed_at_to = changed_at_to
     params["changed_at-to"] = json_changed_at_to
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -111,8 +119,8 @@ def sync_detailed(
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
     stock_item_id: int | Unset = UNSET,
-    changed_at_from: datetime.datetime | Unset = UNSET,
-    changed_at_to: datetime.datetime | Unset = UNSET,
+    changed_at_from: datetime.datetime | str | Unset = UNSET,
+    changed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> Response[Any | ErrorResponse | ListStockChangesResponse200 | ValidationErrorResponse]:
     """List stock changes
 
@@ -121,8 +129,8 @@ def sync_detailed(
         page (int | Unset):  Default: 1.
         sort (ListStockChangesSort | Unset):  Default: ListStockChangesSort.ID_ASC.
         stock_item_id (int | Unset):
-        changed_at_from (datetime.datetime | Unset):
-        changed_at_to (datetime.datetime | Unset):
+        changed_at_from (datetime.datetime | str | Unset):
+        changed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,8 +163,8 @@ def sync(
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
     stock_item_id: int | Unset = UNSET,
-    changed_at_from: datetime.datetime | Unset = UNSET,
-    changed_at_to: datetime.datetime | Unset = UNSET,
+    changed_at_from: datetime.datetime | str | Unset = UNSET,
+    changed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> ListStockChangesResponse200:
     """List stock changes
 
@@ -165,8 +173,8 @@ def sync(
         page (int | Unset):  Default: 1.
         sort (ListStockChangesSort | Unset):  Default: ListStockChangesSort.ID_ASC.
         stock_item_id (int | Unset):
-        changed_at_from (datetime.datetime | Unset):
-        changed_at_to (datetime.datetime | Unset):
+        changed_at_from (datetime.datetime | str | Unset):
+        changed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
@@ -201,8 +209,8 @@ async def asyncio_detailed(
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
     stock_item_id: int | Unset = UNSET,
-    changed_at_from: datetime.datetime | Unset = UNSET,
-    changed_at_to: datetime.datetime | Unset = UNSET,
+    changed_at_from: datetime.datetime | str | Unset = UNSET,
+    changed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> Response[Any | ErrorResponse | ListStockChangesResponse200 | ValidationErrorResponse]:
     """List stock changes
 
@@ -211,8 +219,8 @@ async def asyncio_detailed(
         page (int | Unset):  Default: 1.
         sort (ListStockChangesSort | Unset):  Default: ListStockChangesSort.ID_ASC.
         stock_item_id (int | Unset):
-        changed_at_from (datetime.datetime | Unset):
-        changed_at_to (datetime.datetime | Unset):
+        changed_at_from (datetime.datetime | str | Unset):
+        changed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -243,8 +251,8 @@ async def asyncio(
     page: int | Unset = 1,
     sort: ListStockChangesSort | Unset = ListStockChangesSort.ID_ASC,
     stock_item_id: int | Unset = UNSET,
-    changed_at_from: datetime.datetime | Unset = UNSET,
-    changed_at_to: datetime.datetime | Unset = UNSET,
+    changed_at_from: datetime.datetime | str | Unset = UNSET,
+    changed_at_to: datetime.datetime | str | Unset = UNSET,
 ) -> ListStockChangesResponse200:
     """List stock changes
 
@@ -253,8 +261,8 @@ async def asyncio(
         page (int | Unset):  Default: 1.
         sort (ListStockChangesSort | Unset):  Default: ListStockChangesSort.ID_ASC.
         stock_item_id (int | Unset):
-        changed_at_from (datetime.datetime | Unset):
-        changed_at_to (datetime.datetime | Unset):
+        changed_at_from (datetime.datetime | str | Unset):
+        changed_at_to (datetime.datetime | str | Unset):
 
     Raises:
         Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError

@@ -14,11 +14,11 @@ if TYPE_CHECKING:
     from ..models.product import Product
 
 
-T = TypeVar("T", bound="CreateProductResponse201")
+T = TypeVar("T", bound="GetProductByCodeResponse200")
 
 
 @_attrs_define
-class CreateProductResponse201:
+class GetProductByCodeResponse200:
     data: Product | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -47,12 +47,12 @@ class CreateProductResponse201:
         else:
             data = Product.from_dict(_data)
 
-        create_product_response_201 = cls(
+        get_product_by_code_response_200 = cls(
             data=data,
         )
 
-        create_product_response_201.additional_properties = d
-        return create_product_response_201
+        get_product_by_code_response_200.additional_properties = d
+        return get_product_by_code_response_200
 
     @property
     def additional_keys(self) -> list[str]:
