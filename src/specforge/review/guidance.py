@@ -53,13 +53,20 @@ def group_changes(changes: Iterable[Change], acknowledged: Mapping[tuple[str, st
     groups: dict[tuple[str, str, str, bool], list[tuple[str, Change]]] = {}
     for change in changes:
         operation, where = _split(change.location)
-        key = (change.rule, where, change.message, (change.rule, change.location) in acknowledged)
+        # A change of the operation itself (added, removed) stays one row per operation: grouping them would
+        # make the acknowledgement a `*` that accepts removing any operation.
+        key = (change.rule, where or operation, change.message, (change.rule, change.location) in acknowledged)
         groups.setdefault(key, []).append((operation, change))
     return [
         ChangeGroup(
-            rule, where, message, members[0][1].breaking, tuple(op for op, _ in members), tuple(c for _, c in members)
+            rule,
+            _split(members[0][1].location)[1],
+            message,
+            members[0][1].breaking,
+            tuple(op for op, _ in members),
+            tuple(c for _, c in members),
         )
-        for (rule, where, message, _), members in groups.items()
+        for (rule, _, message, _), members in groups.items()
     ]
 
 
