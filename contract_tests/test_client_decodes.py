@@ -153,10 +153,18 @@ def _client(api: str, status: int, body: Any) -> BaseClient:
     transport = httpx.MockTransport(
         lambda request: httpx.Response(status, content=content, headers={"Content-Type": "application/json"})
     )
+    # strict: a body drawn from the patched spec must decode without a single tolerated deviation.
     if api == "mash":
-        return Mash(username="contract", password="contract", transport=transport, retry=RetryPolicy.disabled())
+        return Mash(
+            username="contract", password="contract", transport=transport, retry=RetryPolicy.disabled(), strict=True
+        )
     return MyCashflow(
-        "example-store", username="contract", api_key="contract", transport=transport, retry=RetryPolicy.disabled()
+        "example-store",
+        username="contract",
+        api_key="contract",
+        transport=transport,
+        retry=RetryPolicy.disabled(),
+        strict=True,
     )
 
 

@@ -172,16 +172,22 @@ class MashOrders(RuleBasedStateMachine):
         body = self._body(order.client_order_id, hetu(123), {"A-100": (Decimal(10), 1)})
         self._refused(lambda: create_order.sync(client=self.mash, body=body), 20001)
 
-    @rule(digit=st.sampled_from([3, 9]), items=lines)
-    def refused_credit_is_not_stored(self, digit: int, items: dict[str, tuple[Decimal, int]]) -> None:
+    @rule(items=lines)
+    def failed_scoring_is_not_stored(self, items: dict[str, tuple[Decimal, int]]) -> None:
         self.serial += 1
-        body = self._body(f"M-{self.serial}", hetu(digit * 100 + self._individual()), items)
-        self._refused(lambda: create_order.sync(client=self.mash, body=body), 20025 if digit == 3 else 20020)
+        body = self._body(f"M-{self.serial}", hetu(900 + self._individual()), items)
+        self._refused(lambda: create_order.sync(client=self.mash, body=body), 20020)
         found = self.app.get(f"/_sim/client-orders/M-{self.serial}?merchantId={DEFAULT_MERCHANT.merchant_id}")
-        if digit == 9:  # scoring failed: nothing stored
-            assert found.status_code == 404, found.text
-            return
-        order_id = str(found.json()["orderId"])  # a denial is stored as a Denied order
+        assert found.status_code == 404, found.text
+
+    @rule(items=lines)
+    def denied_credit_is_answered_as_a_denied_order(self, items: dict[str, tuple[Decimal, int]]) -> None:
+        """Create order: "Resulting order status can be Approved, Pending or Denied." """
+        self.serial += 1
+        body = self._body(f"M-{self.serial}", hetu(300 + self._individual()), items)
+        result = create_order.sync(client=self.mash, body=body)
+        order_id = str(result.order_id)
+        assert _status(result) == "Denied"
         assert _status(get_order.sync(order_id, client=self.mash)) == "Denied"
         self._refused(
             lambda: charge_order.sync(order_id, client=self.mash, body=ChargeOrderRequest(full_delivery=True)), 20003

@@ -32,3 +32,16 @@ class Mash(BaseClient):
 
     def error_for(self, response: httpx.Response) -> MashError:
         return error_for(response)
+
+    def api_error_in_success(self, response: httpx.Response) -> MashError | None:
+        """A 2xx whose body carries an `errorCode` is an error: the Mash error table has no status column,
+        and its errors are documented as `{errorCode, message, localizedMessage}` bodies, whatever the status."""
+        if b"errorCode" not in response.content:
+            return None
+        try:
+            body = response.json()
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
+            return None
+        if isinstance(body, dict) and isinstance(body.get("errorCode"), int):
+            return error_for(response)
+        return None

@@ -139,7 +139,7 @@ def error_for(response: httpx.Response) -> MashError:
     """The exception for a Mash error response: by error code, else by HTTP status, else MashError."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         body = None
     body = body if isinstance(body, dict) else {}
     raw_code = body.get("errorCode")

@@ -56,6 +56,7 @@ class MyCashflow(BaseClient):
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
         verify: Verify = True,
+        strict: bool | None = None,
     ) -> None:
         if store and base_url:
             raise ConfigurationError("MyCashflow takes a store name or a base URL, not both")
@@ -74,6 +75,7 @@ class MyCashflow(BaseClient):
             transport=transport,
             headers=headers,
             verify=verify,
+            strict=strict,
         )
 
     def error_for(self, response: httpx.Response) -> MyCashflowError:

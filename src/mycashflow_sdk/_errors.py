@@ -102,7 +102,7 @@ def error_for(response: httpx.Response) -> MyCashflowError:
     """The exception for a MyCashflow error response, chosen by its status."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         body = None
     errors = _field_errors(body)
     if response.status_code >= 500:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Self
 
 import httpx
 
+from ._decoding import log_deviations, strict_error, strict_from_env
 from ._env import EnvVar, read_env
-from ._errors import ConfigurationError
+from ._errors import APIError, ConfigurationError
 from ._retry import RetryPolicy, RetryTransport
 from ._tls import Verify, ssl_context
 from ._url import InsecureURLError, check_base_url
@@ -59,6 +60,7 @@ class BaseClient:
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
         verify: Verify = True,
+        strict: bool | None = None,
     ) -> None:
         base_url = base_url or self.default_base_url
         if base_url is None:
@@ -73,6 +75,8 @@ class BaseClient:
         self._transport = RetryTransport(transport, retry, verify=verify)
         self._client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
+        self.strict = strict_from_env() if strict is None else strict
+        """Raise a DeviationError for a 2xx body that is readable only tolerantly (contract tests)."""
 
     @classmethod
     def from_env(
@@ -93,7 +97,7 @@ class BaseClient:
         else:
             arguments.pop("verify", None)
         try:
-            return cls(**arguments, timeout=timeout, retry=retry, transport=transport)
+            return cls(**arguments, timeout=timeout, retry=retry, transport=transport, strict=strict_from_env(environ))
         except InsecureURLError as err:
             if "allow_insecure" not in names:
                 raise
@@ -102,6 +106,25 @@ class BaseClient:
     def error_for(self, response: httpx.Response) -> Exception:
         """The typed exception for an error response; each API's client maps its own error bodies."""
         raise NotImplementedError
+
+    def check_success(self, response: httpx.Response, *, fits: bool, deviations: Sequence[Any]) -> Exception | None:
+        """Called by the generated functions with every decoded 2xx: log the deviations (DEBUG,
+        `sdk_runtime.decode`) and return what `sync` raises instead of the body, or None: the API's error
+        for a body that is not JSON or does not fit the success schema (never a raw JSONDecodeError), a
+        DeviationError in strict mode, and whatever `api_error_in_success` finds."""
+        log_deviations(response, deviations)
+        if not fits:
+            error = self.error_for(response)
+            if isinstance(error, APIError):
+                error.add_reason("the body is not JSON of the documented success shape")
+            return error
+        if deviations and self.strict:
+            return strict_error(response, deviations)
+        return self.api_error_in_success(response)
+
+    def api_error_in_success(self, response: httpx.Response) -> Exception | None:
+        """An API error that came with a 2xx status (none by default; Mash sends some with 200)."""
+        return None
 
     def get_httpx_client(self) -> httpx.Client:
         """The underlying httpx.Client, built on first use."""

@@ -41,5 +41,10 @@ class APIError(Exception):
             "headers": httpx.Headers(response.headers),
         }
 
+    def add_reason(self, reason: str) -> None:
+        """Append why the response is an error to the message (e.g. a 200 whose body is not JSON)."""
+        self.message = f"{self.message}: {reason}"
+        self.args = (self.message,)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, status_code={self.status_code})"

@@ -7,10 +7,12 @@ from .entry import ServeOptions, Simulator
 from .runner import running_in_thread, serve
 from .spec import Spec, SpecMismatchError, load_spec
 from .store import BoundedStore
+from .tolerance import BodyNormalizer, lone_objects_as_lists
 from .validation import Operation, compile_operations
 
 __all__ = [
     "ApiBinding",
+    "BodyNormalizer",
     "BoundedStore",
     "Call",
     "ControlHooks",
@@ -26,6 +28,7 @@ __all__ = [
     "build_app",
     "compile_operations",
     "load_spec",
+    "lone_objects_as_lists",
     "running_in_thread",
     "serve",
 ]

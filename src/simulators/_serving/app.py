@@ -71,6 +71,9 @@ class ApiBinding:
     # Optional: render schema failures of the path, query or body from every jsonschema error of that part
     # (APIs whose error body lists all fields, e.g. MyCashflow's 422 `errors`); None → render_failure.
     render_invalid: Callable[[str, list[jsonschema_rs.ValidationError]], Reply] | None = None
+    # Optional: rewrite a parsed JSON body before validation (tolerant reading of published shapes, see
+    # tolerance.py); None → the body is validated as sent.
+    normalize_body: Callable[[Operation, Any], Any] | None = None
 
 
 def build_app(binding: ApiBinding, *, control: bool = False, control_prefix: str = "/_sim") -> ASGIApp:
@@ -168,6 +171,8 @@ class _SpecApp:
             body = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise _Rejected(Failure.MALFORMED, f"request body is not valid JSON: {exc}") from None
+        if self._binding.normalize_body is not None:
+            body = self._binding.normalize_body(operation, body)
         _reject_if(operation.check_body(body), body, where="body", instance=body)
         return body
 

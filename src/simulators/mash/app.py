@@ -11,12 +11,15 @@ from .control import control_hooks
 from .errors import Code, MashError, error_reply, error_table
 from .handlers import make_handlers
 from .merchants import authenticate
+from .published import published_shapes
 from .redirect import redirect_routes
 from .state import MashState, MerchantSeed
 
 __all__ = ["DEFAULT_MERCHANT", "create_app"]
 
-DEFAULT_MERCHANT = MerchantSeed()
+# The doc's examples name two merchants: 23232323 (Create order) and 232423424 (Get pricing). The default key
+# owns the first and may act for the second, so both examples work as published.
+DEFAULT_MERCHANT = MerchantSeed(also_acts_for=(232423424,))
 _FAILURES = {
     Failure.NOT_FOUND: (404, Code.BAD_REQUEST),
     Failure.METHOD_NOT_ALLOWED: (405, Code.BAD_REQUEST),
@@ -57,5 +60,6 @@ def create_app(
         render_error=render_error,
         pages=redirect_routes(state, errors),
         control=control_hooks(state),
+        normalize_body=published_shapes(spec.document),  # the document's own examples, read as published
     )
     return build_app(binding, control=control)

@@ -59,7 +59,7 @@ def _take_reserved(order: Order, requested: list[Item], full: bool, not_authoriz
         raise MashError(Code.NO_ROWS, "orderItems: give the items to charge, or fullDelivery: true", order.locale)
     picks: list[tuple[Item, Decimal]] = []
     for want in requested:  # every check before any change: a refused charge leaves the order as it was
-        found = next((i for i in reserved if i.key() == want.key() and all(i is not p for p, _ in picks)), None)
+        found = next((i for i in reserved if i.matches(want) and all(i is not p for p, _ in picks)), None)
         units = found.units if found is not None and want.units is ALL_UNITS else want.units
         if found is None or units > found.units:
             raise MashError(not_authorized, f"{want.article_id or want.description!r} is not reserved", order.locale)

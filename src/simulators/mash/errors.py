@@ -73,11 +73,17 @@ def error_table(document: Mapping[str, Any]) -> dict[int, ErrorCode]:
 
 
 def error_reply(table: Mapping[int, ErrorCode], code: int, detail: str | None, locale: object) -> tuple[int, object]:
-    """The documented body {errorCode, message, localizedMessage}; the detail (a field, a reason) stays English."""
+    """The documented body {errorCode, message, localizedMessage}.
+
+    `message` is English with the detail (a field, a reason). `localizedMessage` "is translated based on the
+    locale sent with the order. If translation fails, message is returned with default language." (General >
+    Responses): so a translated one is the translation alone, never ending in English detail, and an
+    untranslated one is `message` itself.
+    """
     entry = table[code]
-    suffix = f": {detail}" if detail else ""
+    message = f"{entry.message}: {detail}" if detail else entry.message
     return entry.status, {
         "errorCode": code,
-        "message": entry.message + suffix,
-        "localizedMessage": localized(code, locale, entry.message) + suffix,
+        "message": message,
+        "localizedMessage": localized(code, locale, message),
     }

@@ -78,5 +78,5 @@ def language(locale: object) -> str:
 
 
 def localized(code: int, locale: object, english: str) -> str:
-    """The message in the customer's language; English (the spec's text) when there is no translation."""
+    """The message in the customer's language; `english` (the default language) when there is no translation."""
     return _BY_LANGUAGE.get(language(locale), {}).get(code, english)

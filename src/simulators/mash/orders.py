@@ -19,13 +19,18 @@ __all__ = ["approve", "cancel_order", "create_order", "order_for", "split"]
 
 
 def create_order(state: MashState, key: ApiKey, body: dict[str, Any]) -> Order:
-    """Validate, decide, store. Denied orders are stored (their clientOrderId stays taken) and answered 20025."""
+    """Validate, decide, store, and answer the order, whatever the decision.
+
+    "Resulting order status can be Approved, Pending or Denied." (Create order): a negative credit decision is
+    a stored order with status Denied, answered 200 like the others, so the caller gets its id; 20020 and
+    20026 are refusals of the request itself, and nothing is stored for them.
+    """
     customer = body.get("customer") or {}
     locale = customer.get("locale") if isinstance(customer.get("locale"), str) else None
     merchant = _merchant(state, key, body, locale)
     client_order_id = body.get("clientOrderId")
-    if not client_order_id:
-        raise MashError(Code.BAD_REQUEST, "clientOrderId: is required and must not be empty", locale)
+    if client_order_id is None:  # "" is taken as sent: the doc's own Create order Example 1 sends it
+        raise MashError(Code.BAD_REQUEST, "clientOrderId: is required", locale)
     if (merchant.merchant_id, client_order_id) in state.by_client_id:
         raise MashError(Code.ORDER_EXISTS, f"clientOrderId {client_order_id!r}", locale)
     if "personId" not in customer:
@@ -37,6 +42,7 @@ def create_order(state: MashState, key: ApiKey, body: dict[str, Any]) -> Order:
     items, total = _reservation(body, locale)
     plan = plan_for(merchant.plan_types, count, total, locale) if count is not None else None
     _check_contact(state.phones, _phone(customer), identity.canonical, Code.PHONE_IN_USE, locale)
+    _check_person_phone(state, identity.canonical, _phone(customer), locale)
     _check_contact(state.emails, _email(customer), identity.canonical, Code.EMAIL_IN_USE, locale)
     decision = decide(identity, total)
     if decision is Decision.SCORING_FAILED:
@@ -69,8 +75,6 @@ def create_order(state: MashState, key: ApiKey, body: dict[str, Any]) -> Order:
         order.status = Status.DENIED
     state.store_order(order)
     _remember_contact(state, order)
-    if order.status is Status.DENIED:
-        raise MashError(Code.NEGATIVE_CREDIT_DECISION, None, locale)
     return order
 
 
@@ -92,7 +96,7 @@ def _payment(merchant: Merchant, body: dict[str, Any], locale: str | None) -> tu
     count = body.get("installmentCount")
     if payment_type == "PaymentPlan" and count is None:
         raise MashError(Code.INSTALLMENT_COUNT_MISSING, None, locale)
-    if payment_type != "PaymentPlan" and count is not None:
+    if payment_type != "PaymentPlan" and count is not None:  # published.py already read the doc's 1 as absent
         raise MashError(Code.PAYMENT_TYPE_MISMATCH, f"installmentCount given for paymentType {payment_type}", locale)
     return payment_type, count
 
@@ -158,10 +162,20 @@ def _check_contact(store: BoundedStore[str, str], key: str | None, person: str, 
         raise MashError(code, None, locale)
 
 
+def _check_person_phone(state: MashState, person: str, phone: str | None, locale: str | None) -> None:
+    """MyCashflow's Mash guide (support.mycashflow.com/en/user-guide/mash): "The social security number and
+    phone number are matched together in Mash's system. The same social security number cannot be used with
+    multiple phone numbers." Refused with the phone number's documented code, 20017."""
+    known = state.person_phones.get(person) if phone else None
+    if known is not None and known != phone:
+        raise MashError(Code.PHONE_IN_USE, "this personId is matched with another phone number", locale)
+
+
 def _remember_contact(state: MashState, order: Order) -> None:
     phone, email = _phone(order.customer), _email(order.customer)
     if phone:
         state.phones.put(phone, order.identity.canonical)
+        state.person_phones.put(order.identity.canonical, phone)
     if email:
         state.emails.put(email, order.identity.canonical)
 

@@ -7,7 +7,17 @@ from typing import Any
 
 from .identities import Identity
 
-__all__ = ["official_address", "person_name"]
+__all__ = ["documented_person", "official_address", "person_name"]
+
+# Get person information, Example 1: the document's own lookup, GET /personinfo?personId=1980001010101, answered
+# with this name and address. The id is not a formally valid HETU or personnummer (13 digits), so it cannot be
+# derived like the test identities below; the simulator knows it by name so the example works as published.
+_DOCUMENTED = {
+    "1980001010101": (
+        "Maria Svensson",
+        {"address": "Pohjoinen Rautatiekatu 9", "zipCode": "12345", "city": "Helsinki", "country": "FI"},
+    ),
+}
 
 _NAMES = {
     "FI": (("Teppo", "Maija", "Matti", "Liisa", "Ville", "Aino"), ("Testaaja", "Virtanen", "Korhonen", "Nieminen")),
@@ -29,3 +39,9 @@ def official_address(identity: Identity) -> dict[str, Any]:
     street, zip_code, city = _STREETS[identity.country]
     number = 1 + zlib.crc32(identity.canonical.encode()) % 40
     return {"address": f"{street} {number}", "zipCode": zip_code, "city": city, "country": identity.country}
+
+
+def documented_person(person_id: str) -> tuple[str, dict[str, Any]] | None:
+    """(name, official address) of a person the vendor's document looks up, if `person_id` is one."""
+    found = _DOCUMENTED.get(person_id.strip())
+    return None if found is None else (found[0], dict(found[1]))

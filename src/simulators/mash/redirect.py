@@ -26,6 +26,12 @@ _TEXT = {
     "fi": ("Vahvista maksu", "Tunnistaudu valitsemalla pankkisi", "Peruuta", "Tilaus"),
     "sv": ("Bekräfta din betalning", "Välj din bank för att identifiera dig", "Avbryt", "Order"),
 }
+# The page speaks the customer's language throughout, its error reasons included.
+_INVALID_SSN = {
+    "en": "is not a formally valid HETU or personnummer",
+    "fi": "ei ole muodollisesti kelvollinen henkilötunnus",
+    "sv": "är inte ett formellt giltigt personnummer",
+}
 
 
 def redirect_routes(state: MashState, errors: dict[int, ErrorCode]) -> list[Route]:
@@ -45,8 +51,10 @@ def redirect_routes(state: MashState, errors: dict[int, ErrorCode]) -> list[Rout
             return _page(form, None, _error_text(errors, problem, None), 400)
         identity = parse_identity(form.get("ssn", ""), state.now().date())
         if identity is None:
-            message = "SSN-for-testing: not a formally valid HETU or personnummer"
-            return _page(form, order, f"{_error_text(errors, Code.BAD_REQUEST, order.locale)}: {message}", 400)
+            reason = _INVALID_SSN[language(order.locale)]
+            return _page(
+                form, order, f"{_error_text(errors, Code.BAD_REQUEST, order.locale)}: SSN-for-testing {reason}", 400
+            )
         if decide_after_authentication(identity, order.reserved_total) is Decision.APPROVED:
             approve(state, order)
         else:

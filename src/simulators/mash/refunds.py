@@ -26,9 +26,6 @@ def refund_order(state: MashState, key: ApiKey, order_id: str, body: dict[str, A
     target = _target(order, body.get("referenceNumber"))
     charged = [i for i in order.items if i.status == "Charged" and (target is None or i.document_id == target.id)]
     picks, corrections = _selection(body, charged, locale)
-    if not picks and not corrections:
-        raise MashError(Code.REFUND_NOT_POSSIBLE, "no charged item matches and no Correction item given", locale)
-
     documents = {doc.id: doc for doc in order.documents}
     correction_doc = target or order.documents[-1]
     change = dict.fromkeys(documents, ZERO)
@@ -36,6 +33,9 @@ def refund_order(state: MashState, key: ApiKey, order_id: str, body: dict[str, A
         change[item.document_id or correction_doc.id] -= cents(item.price * units)
     for item in corrections:
         change[correction_doc.id] += item.amount
+    balances = _full_refund_balances([target] if target else order.documents, change) if body.get("fullRefund") else []
+    if not picks and not corrections and not balances:
+        raise MashError(Code.REFUND_NOT_POSSIBLE, "no charged item matches and no Correction item given", locale)
     if any(documents[doc_id].net + delta < 0 for doc_id, delta in change.items()):
         raise MashError(Code.NEGATIVE_TOTAL, "the refund would make a charged total negative", locale)
 
@@ -51,10 +51,31 @@ def refund_order(state: MashState, key: ApiKey, order_id: str, body: dict[str, A
         record_payout(state, key, order, kind="Correction", amount=-refunded, doc=correction_doc.id)
     for item in corrections:
         record_payout(state, key, order, kind="Correction", amount=item.amount, doc=correction_doc.id)
+    for doc, item in balances:
+        item.status, item.document_id = ("Charged" if item.price > 0 else "Refunded"), doc.id
+        doc.refunded.append(item)
+        record_payout(state, key, order, kind="Correction", amount=item.amount, doc=doc.id)
     if not any(item.status in ("Charged", "Reserved") for item in order.items):
         order.status = Status.CLOSED
     order.touch()
     return order
+
+
+def _full_refund_balances(covered: list[Document], change: dict[int | str, Decimal]) -> list[tuple[Document, Item]]:
+    """fullRefund: "Refund all items in the order", earlier Correction items included.
+
+    Refunding every charged item at its original price leaves a document at the sum of its earlier
+    corrections (-30 after a -30 correction: 20009 before this rule, and the order could never close).
+    What is left is balanced by one Correction item per document, so each covered document ends at 0 and
+    the customer gets back exactly what they paid. `change` is updated with the balances.
+    """
+    balances = []
+    for doc in covered:
+        rest = doc.net + change[doc.id]
+        if rest:
+            balances.append((doc, Item(None, "fullRefund", -rest, Decimal(1), None, CORRECTION)))
+            change[doc.id] -= rest
+    return balances
 
 
 def _target(order: Order, reference: object) -> Document | None:
@@ -81,7 +102,7 @@ def _selection(
             want.units = Decimal(1) if want.units is ALL_UNITS else want.units
             corrections.append(want)
             continue
-        found = next((i for i in charged if i.key() == want.key() and all(i is not p for p, _ in picks)), None)
+        found = next((i for i in charged if i.matches(want) and all(i is not p for p, _ in picks)), None)
         if found is not None:
             picks.append((found, found.units if want.units is ALL_UNITS else min(want.units, found.units)))
     return picks, corrections

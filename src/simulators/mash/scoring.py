@@ -15,7 +15,7 @@ CREDIT_LIMIT = Decimal("500.00")  # for individual numbers 400-499
 class Decision(enum.Enum):
     APPROVED = "Approved"
     PENDING = "Pending"  # needs the redirect (strong authentication) before it is approved
-    DENIED = "Denied"  # 20025
+    DENIED = "Denied"  # answered 200 with the order in status Denied
     CREDIT_LIMIT = "CreditLimit"  # 20026
     SCORING_FAILED = "ScoringFailed"  # 20020
 

@@ -25,16 +25,23 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _build(args: argparse.Namespace, options: ServeOptions) -> tuple[ASGIApp, list[str]]:
-    merchant = MerchantSeed(args.merchant_id, args.merchant_name, args.username, args.password)
+    merchant = MerchantSeed(
+        args.merchant_id, args.merchant_name, args.username, args.password, DEFAULT_MERCHANT.also_acts_for
+    )
     app = create_app(control=options.control, max_records=options.max_records, merchants=(merchant,))
     base = f"http://{options.host}:{options.port}"
     # A simulator's keys are not secrets: printing them is how a tester learns them.
     return app, [
         f"Mash simulator: API {base}/api, web redirect form {base}{REDIRECT_PATH}",
         f"default merchant: merchantId={merchant.merchant_id} username={merchant.username} "
-        f"password={merchant.password}",
+        f"password={merchant.password}"
+        + (
+            f"; it may also act for merchantId {', '.join(map(str, merchant.also_acts_for))}"
+            if merchant.also_acts_for
+            else ""
+        ),
         "test identities (HETU or personnummer), hundreds digit of the individual number: "
-        f"0,1,5-8 Approved; 2 Pending; 3 Denied (20025); 4 credit limit {CREDIT_LIMIT} EUR (20026); 9 20020",
+        f"0,1,5-8 Approved; 2 Pending; 3 Denied; 4 credit limit {CREDIT_LIMIT} EUR (20026); 9 20020",
         f"approved orders expire after {EXPIRY.days} days (simulated clock); control endpoints "
         + (f"at {base}/_sim/" if options.control else "off (--control)"),
         f"store cap: {options.max_records} records per kind",

@@ -58,6 +58,7 @@ class MerchantSeed:
     name: str = "Simulated Shop Oy"
     username: str = "simulator"
     password: str = "simulator-password"
+    also_acts_for: tuple[int, ...] = ()  # more merchants this key may act for, created with it
 
 
 @dataclass
@@ -102,9 +103,15 @@ class Item:
     def amount(self) -> Decimal:
         return cents(self.price * self.units)
 
-    def key(self) -> tuple[str, object, int]:
-        """articleId+type, else description+type: the doc's matching rule for refunds (used for charges too)."""
-        return ("a", self.article_id, self.type) if self.article_id else ("d", self.description, self.type)
+    def matches(self, wanted: Item) -> bool:
+        """Refund order: "Input order items are matched to existing ones with articleId+type (if not available,
+        description+type)". articleId decides when both items have one; otherwise (either lacks it) the
+        description does. Charges match the same way."""
+        if self.type != wanted.type:
+            return False
+        if self.article_id and wanted.article_id:
+            return self.article_id == wanted.article_id
+        return self.description is not None and self.description == wanted.description
 
     def copy(self, units: Decimal, status: str) -> Item:
         return Item(self.article_id, self.description, self.price, units, self.vat, self.type, status, self.document_id)
@@ -201,7 +208,8 @@ class MashState:
         self.auth_cache: dict[bytes, ApiKey] = {}
         self.orders: BoundedStore[str, Order] = BoundedStore(self.max_records, self._forget_order)
         self.by_client_id: dict[tuple[int, str], str] = {}
-        self.phones: BoundedStore[str, str] = BoundedStore(self.max_records)
+        self.phones: BoundedStore[str, str] = BoundedStore(self.max_records)  # phone → person
+        self.person_phones: BoundedStore[str, str] = BoundedStore(self.max_records)  # person → phone
         self.emails: BoundedStore[str, str] = BoundedStore(self.max_records)
         self.payouts: deque[PayoutEntry] = deque(maxlen=self.max_records)
         self.order_ids = itertools.count(1223435)  # the doc's example order id comes first
@@ -214,8 +222,11 @@ class MashState:
             self.add_fixed_merchant(seed)
 
     def add_fixed_merchant(self, seed: MerchantSeed) -> ApiKey:
-        self.fixed_merchants[seed.merchant_id] = Merchant(seed.merchant_id, seed.name, {"name": seed.name}, self.now())
-        return self.add_key(ApiKey(seed.username, seed.password, seed.merchant_id, {seed.merchant_id}))
+        for merchant_id in (seed.merchant_id, *seed.also_acts_for):
+            name = seed.name if merchant_id == seed.merchant_id else f"Merchant {merchant_id}"
+            self.fixed_merchants[merchant_id] = Merchant(merchant_id, name, {"name": name}, self.now())
+        merchant_ids = {seed.merchant_id, *seed.also_acts_for}
+        return self.add_key(ApiKey(seed.username, seed.password, seed.merchant_id, merchant_ids))
 
     def add_key(self, key: ApiKey) -> ApiKey:
         old = self.keys.get(key.username)

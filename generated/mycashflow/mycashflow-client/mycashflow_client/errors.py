@@ -11,17 +11,21 @@ class ApiError(Exception):
     The message names the method, the path and the status, never the query string or any header.
     """
 
-    def __init__(self, status_code: int, content: bytes, *, method: str = "", path: str = ""):
+    def __init__(self, status_code: int, content: bytes, *, method: str = "", path: str = "", reason: str = ""):
         self.status_code = status_code
         self.content = content
         self.method = method
         self.path = path
-        super().__init__(f"HTTP {status_code} from {method} {path}".rstrip())
+        super().__init__(f"HTTP {status_code} from {method} {path}".rstrip() + (f": {reason}" if reason else ""))
 
     @classmethod
-    def from_response(cls, response: httpx.Response) -> "ApiError":
+    def from_response(cls, response: httpx.Response, *, reason: str = "") -> "ApiError":
         return cls(
-            response.status_code, response.content, method=response.request.method, path=response.request.url.path
+            response.status_code,
+            response.content,
+            method=response.request.method,
+            path=response.request.url.path,
+            reason=reason,
         )
 
 

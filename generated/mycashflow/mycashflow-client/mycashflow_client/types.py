@@ -2,11 +2,12 @@
 # Change specs/, overlays/ or codegen/ and regenerate; inputs are hashed in generated/mycashflow/STAMP.json.
 """Contains some shared types for properties"""
 
-from collections.abc import Mapping, MutableMapping
+import datetime
+from collections.abc import Iterable, Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
-from attrs import define
+from attrs import define, field
 
 
 class Unset:
@@ -54,6 +55,177 @@ class Response(Generic[T]):
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T | None
+    deviations: tuple["Deviation", ...] = field(default=(), kw_only=True)
+    """ Where the body differed from the documented shape and was read anyway (empty when it matched). """
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+# Tolerant decoding. Real servers send what their vendor's examples and real integrations show, which is
+# not always the documented shape: the models read every reasonable shape and record each difference as a
+# Deviation. `to_dict()` always emits the documented shape. A client with `strict=True` turns any
+# deviation into a DeviationError (for contract tests).
+
+
+@define(frozen=True)
+class Deviation:
+    """One place where a response body differed from the documented shape but was read anyway."""
+
+    pointer: str
+    """ RFC 6901 JSON pointer into the response body (\"\" is the body itself). """
+    documented: str
+    """ The documented shape: \"array\", \"object\", \"date\", \"date-time\", \"integer\", \"number\", \"string\". """
+    received: str
+    """ The shape that arrived (the same words, plus \"null\", \"empty array\", \"empty object\"). """
+
+    def under(self, prefix: str) -> "Deviation":
+        """The same deviation seen from a parent whose member `prefix` (a JSON pointer) holds this value."""
+        return Deviation(pointer=prefix + self.pointer, documented=self.documented, received=self.received)
+
+    def __str__(self) -> str:
+        return f"{self.pointer or '/'}: documented {self.documented}, received {self.received}"
+
+
+class DeviationError(ValueError):
+    """A strict client received a body that differs from the documented shape."""
+
+    def __init__(self, deviations: Iterable[Deviation], where: str = "") -> None:
+        self.deviations = tuple(deviations)
+        listed = "; ".join(str(deviation) for deviation in self.deviations)
+        super().__init__(f"response{' of ' + where if where else ''} differs from the documented shape: {listed}")
+
+
+def json_shape(value: object) -> str:
+    """The JSON Schema type word for a decoded JSON value, for a Deviation's `received`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array" if value else "empty array"
+    if isinstance(value, dict):
+        return "object" if value else "empty object"
+    return type(value).__name__
+
+
+def pointer_segment(name: str) -> str:
+    """One RFC 6901 reference token: `~` and `/` escaped."""
+    return "/" + name.replace("~", "~0").replace("/", "~1")
+
+
+def is_no_object(value: object) -> bool:
+    """`null`, `[]` or `{}` where an object with required properties is documented: the server's way of
+    saying "none" (PHP's json_encode turns an empty array into `[]`; third-party MyCashflow clients test a
+    to-one for falsiness)."""
+    return value is None or (isinstance(value, (list, dict)) and not value)
+
+
+def is_no_object_lax(value: object) -> bool:
+    """`null` or `[]` where an object without required properties is documented (`{}` fits it)."""
+    return value is None or (isinstance(value, list) and not value)
+
+
+def no_object(value: object, pointer: str, devs: list[Deviation]) -> Unset:
+    """Record `null`/`[]`/`{}` where an object is documented; the property reads as absent."""
+    devs.append(Deviation(pointer, "object", json_shape(value)))
+    return UNSET
+
+
+def absorb(child: object, pointer: str, devs: list[Deviation]) -> None:
+    """Add a nested model's deviations to its parent's, seen from the parent."""
+    for deviation in getattr(child, "_deviations", ()):
+        devs.append(deviation.under(pointer))
+
+
+def deviations_of(value: object) -> tuple[Deviation, ...]:
+    """The deviations recorded while decoding `value` (a model, or a list of models from a list body)."""
+    if isinstance(value, list):
+        return tuple(
+            deviation.under(f"/{index}") for index, item in enumerate(value) for deviation in deviations_of(item)
+        )
+    return tuple(getattr(value, "_deviations", ()))
+
+
+def as_list(value: Any, pointer: str, devs: list[Deviation]) -> list[Any] | Unset:
+    """A documented array: one object becomes a one-element list (Mash's own Pricing example sends
+    `paymentPlans` as one object), `{}` an empty list, `null` an absent property."""
+    if isinstance(value, list):
+        return value
+    devs.append(Deviation(pointer, "array", json_shape(value)))
+    if value is None:
+        return UNSET
+    if isinstance(value, dict) and not value:
+        return []
+    return [value]
+
+
+def decode_date(value: Any, pointer: str, devs: list[Deviation]) -> datetime.date:
+    """A documented date; a date-time (Mash sends one in PayoutReportItem.created) gives its date."""
+    if isinstance(value, str) and len(value) != 10:
+        devs.append(Deviation(pointer, "date", "date-time"))
+        return datetime.datetime.fromisoformat(value).date()
+    return datetime.date.fromisoformat(value)
+
+
+def decode_datetime(value: Any, pointer: str, devs: list[Deviation]) -> datetime.datetime:
+    """A documented date-time; a bare date reads as its midnight (the reverse of decode_date)."""
+    if isinstance(value, str) and len(value) == 10:
+        devs.append(Deviation(pointer, "date-time", "date"))
+    return datetime.datetime.fromisoformat(value)
+
+
+def decode_int(value: Any, pointer: str, devs: list[Deviation]) -> Any:
+    """A documented integer; `"12"` and `12.0` are read when the conversion loses nothing."""
+    if value.__class__ is int:
+        return value
+    if isinstance(value, str):
+        try:
+            number = int(value)
+        except ValueError:
+            return value
+        if str(number) == value:
+            devs.append(Deviation(pointer, "integer", "string"))
+            return number
+    elif isinstance(value, float) and value.is_integer():
+        devs.append(Deviation(pointer, "integer", "number"))
+        return int(value)
+    return value
+
+
+def decode_float(value: Any, pointer: str, devs: list[Deviation]) -> Any:
+    """A documented number; `"332.66"` is read as 332.66 (a finite decimal, so nothing is lost)."""
+    if isinstance(value, (int, float)) or not isinstance(value, str):
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if number != number or number in (float("inf"), float("-inf")):
+        return value
+    devs.append(Deviation(pointer, "number", "string"))
+    return number
+
+
+def decode_str(value: Any, pointer: str, devs: list[Deviation]) -> Any:
+    """A documented string; an integer (an id sent as a number) is read as its decimal text."""
+    if value.__class__ is int:
+        devs.append(Deviation(pointer, "string", "integer"))
+        return str(value)
+    return value
+
+
+__all__ = [
+    "UNSET",
+    "Deviation",
+    "DeviationError",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "deviations_of",
+]

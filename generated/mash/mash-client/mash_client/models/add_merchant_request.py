@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    decode_str,
+    is_no_object_lax,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.merchant import Merchant
@@ -27,6 +35,7 @@ class AddMerchantRequest:
     extranet_user_email: None | str | Unset = UNSET
     """ Add extranet user account for provided email address. User account credentials are returned in response. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         merchant_info: dict[str, Any] | Unset = UNSET
@@ -58,12 +67,17 @@ class AddMerchantRequest:
         from ..models.merchant import Merchant  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
         _merchant_info = d.pop("merchantInfo", UNSET)
         merchant_info: Merchant | Unset
         if isinstance(_merchant_info, Unset):
             merchant_info = UNSET
+        elif is_no_object_lax(_merchant_info):
+            merchant_info = no_object(_merchant_info, "/merchantInfo", _devs)
         else:
             merchant_info = Merchant.from_dict(_merchant_info)
+            if merchant_info._deviations:
+                absorb(merchant_info, "/merchantInfo", _devs)
 
         add_api_keys = d.pop("addApiKeys", UNSET)
 
@@ -72,18 +86,25 @@ class AddMerchantRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            extranet_user_email_type_0: str = decode_str(data, "/extranetUserEmail", _devs)
+
+            return extranet_user_email_type_0
+            extranet_user_email_type_1 = cast(None, data)
+
+            return extranet_user_email_type_1
 
         extranet_user_email = _parse_extranet_user_email(d.pop("extranetUserEmail", UNSET))
 
-        add_merchant_request = cls(
+        _decoded = cls(
             merchant_info=merchant_info,
             add_api_keys=add_api_keys,
             extranet_user_email=extranet_user_email,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        add_merchant_request.additional_properties = d
-        return add_merchant_request
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    decode_int,
+    decode_str,
+    is_no_object_lax,
+    json_shape,
+)
 
 if TYPE_CHECKING:
     from ..models.api_keys import ApiKeys
@@ -29,6 +38,7 @@ class AddMerchantResponse:
     extranet_user: ExtranetUser | None | Unset = UNSET
     """ Extranet user information if requested. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.api_keys import ApiKeys  # noqa: PLC0415
@@ -74,53 +84,70 @@ class AddMerchantResponse:
         from ..models.extranet_user import ExtranetUser  # noqa: PLC0415
 
         d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        _devs: list[Deviation] = []
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        merchant_id = d.pop("merchantId", UNSET)
+        merchant_id: int | Unset = decode_int(d.pop("merchantId", UNSET), "/merchantId", _devs)
 
         def _parse_api_keys(data: object) -> ApiKeys | None | Unset:
             if data is None:
                 return data
+            if is_no_object_lax(data):
+                _devs.append(Deviation("/apiKeys", "object", json_shape(data)))
+                return None
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 api_keys_type_0 = ApiKeys.from_dict(data)
+                if api_keys_type_0._deviations:
+                    absorb(api_keys_type_0, "/apiKeys", _devs)
 
                 return api_keys_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ApiKeys | None | Unset, data)
+            api_keys_type_1 = cast(None, data)
+
+            return api_keys_type_1
 
         api_keys = _parse_api_keys(d.pop("apiKeys", UNSET))
 
         def _parse_extranet_user(data: object) -> ExtranetUser | None | Unset:
             if data is None:
                 return data
+            if is_no_object_lax(data):
+                _devs.append(Deviation("/extranetUser", "object", json_shape(data)))
+                return None
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 extranet_user_type_0 = ExtranetUser.from_dict(data)
+                if extranet_user_type_0._deviations:
+                    absorb(extranet_user_type_0, "/extranetUser", _devs)
 
                 return extranet_user_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ExtranetUser | None | Unset, data)
+            extranet_user_type_1 = cast(None, data)
+
+            return extranet_user_type_1
 
         extranet_user = _parse_extranet_user(d.pop("extranetUser", UNSET))
 
-        add_merchant_response = cls(
+        _decoded = cls(
             name=name,
             merchant_id=merchant_id,
             api_keys=api_keys,
             extranet_user=extranet_user,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        add_merchant_response.additional_properties = d
-        return add_merchant_response
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="Address")
 
@@ -26,6 +31,7 @@ class Address:
     country: str | Unset = UNSET
     """ Country code (2 letter ISO 3166). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         address = self.address
@@ -53,23 +59,26 @@ class Address:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        address = d.pop("address", UNSET)
+        _devs: list[Deviation] = []
+        address: str | Unset = decode_str(d.pop("address", UNSET), "/address", _devs)
 
-        zip_code = d.pop("zipCode", UNSET)
+        zip_code: str | Unset = decode_str(d.pop("zipCode", UNSET), "/zipCode", _devs)
 
-        city = d.pop("city", UNSET)
+        city: str | Unset = decode_str(d.pop("city", UNSET), "/city", _devs)
 
-        country = d.pop("country", UNSET)
+        country: str | Unset = decode_str(d.pop("country", UNSET), "/country", _devs)
 
-        address = cls(
+        _decoded = cls(
             address=address,
             zip_code=zip_code,
             city=city,
             country=country,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        address.additional_properties = d
-        return address
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="ApiKeys")
 
@@ -22,6 +27,7 @@ class ApiKeys:
     password: str | Unset = UNSET
     """ API password. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         username = self.username
@@ -41,17 +47,20 @@ class ApiKeys:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        username = d.pop("username", UNSET)
+        _devs: list[Deviation] = []
+        username: str | Unset = decode_str(d.pop("username", UNSET), "/username", _devs)
 
-        password = d.pop("password", UNSET)
+        password: str | Unset = decode_str(d.pop("password", UNSET), "/password", _devs)
 
-        api_keys = cls(
+        _decoded = cls(
             username=username,
             password=password,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        api_keys.additional_properties = d
-        return api_keys
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

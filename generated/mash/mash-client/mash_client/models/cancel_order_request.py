@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    is_no_object_lax,
+    json_shape,
+)
 
 if TYPE_CHECKING:
     from ..models.merchant_user import MerchantUser
@@ -22,6 +29,7 @@ class CancelOrderRequest:
     merchant_user: MerchantUser | None | Unset = UNSET
     """ If applicable, information about the user triggering the call. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.merchant_user import MerchantUser  # noqa: PLC0415
@@ -47,30 +55,40 @@ class CancelOrderRequest:
         from ..models.merchant_user import MerchantUser  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
 
         def _parse_merchant_user(data: object) -> MerchantUser | None | Unset:
             if data is None:
                 return data
+            if is_no_object_lax(data):
+                _devs.append(Deviation("/merchantUser", "object", json_shape(data)))
+                return None
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 merchant_user_type_0 = MerchantUser.from_dict(data)
+                if merchant_user_type_0._deviations:
+                    absorb(merchant_user_type_0, "/merchantUser", _devs)
 
                 return merchant_user_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(MerchantUser | None | Unset, data)
+            merchant_user_type_1 = cast(None, data)
+
+            return merchant_user_type_1
 
         merchant_user = _parse_merchant_user(d.pop("merchantUser", UNSET))
 
-        cancel_order_request = cls(
+        _decoded = cls(
             merchant_user=merchant_user,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        cancel_order_request.additional_properties = d
-        return cancel_order_request
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

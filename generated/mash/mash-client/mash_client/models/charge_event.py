@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    decode_int,
+    is_no_object_lax,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.order_item import OrderItem
@@ -31,6 +39,7 @@ class ChargeEvent:
     """ Ordered product or service. Can also contain discount with negative amount, handling or other fee, refund or
     any other item that has a monetary value. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -54,22 +63,29 @@ class ChargeEvent:
         from ..models.order_item import OrderItem  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _order_item = d.pop("orderItem", UNSET)
         order_item: OrderItem | Unset
         if isinstance(_order_item, Unset):
             order_item = UNSET
+        elif is_no_object_lax(_order_item):
+            order_item = no_object(_order_item, "/orderItem", _devs)
         else:
             order_item = OrderItem.from_dict(_order_item)
+            if order_item._deviations:
+                absorb(order_item, "/orderItem", _devs)
 
-        charge_event = cls(
+        _decoded = cls(
             id=id,
             order_item=order_item,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        charge_event.additional_properties = d
-        return charge_event
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -12,7 +12,20 @@ from attrs import field as _attrs_field
 from ..models.create_order_request_channel import CreateOrderRequestChannel
 from ..models.create_order_request_installment_count import CreateOrderRequestInstallmentCount
 from ..models.payment_type import PaymentType
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_datetime,
+    decode_float,
+    decode_int,
+    decode_str,
+    is_no_object_lax,
+    json_shape,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.address import Address
@@ -56,6 +69,7 @@ class CreateOrderRequest:
     plans vary based on price range, check the pricing for availability. Mandatory parameter if paymentType is
     PaymentPlan (error 20016 otherwise); leave it out for other payment types. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.address import Address  # noqa: PLC0415
@@ -171,50 +185,65 @@ class CreateOrderRequest:
         from ..models.order_item import OrderItem  # noqa: PLC0415
 
         d = dict(src_dict)
-        merchant_id = d.pop("merchantId", UNSET)
+        _devs: list[Deviation] = []
+        merchant_id: int | Unset = decode_int(d.pop("merchantId", UNSET), "/merchantId", _devs)
 
         def _parse_merchant_user(data: object) -> MerchantUser | None | Unset:
             if data is None:
                 return data
+            if is_no_object_lax(data):
+                _devs.append(Deviation("/merchantUser", "object", json_shape(data)))
+                return None
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 merchant_user_type_0 = MerchantUser.from_dict(data)
+                if merchant_user_type_0._deviations:
+                    absorb(merchant_user_type_0, "/merchantUser", _devs)
 
                 return merchant_user_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(MerchantUser | None | Unset, data)
+            merchant_user_type_1 = cast(None, data)
+
+            return merchant_user_type_1
 
         merchant_user = _parse_merchant_user(d.pop("merchantUser", UNSET))
 
         def _parse_merchant_info(data: object) -> Merchant | None | Unset:
             if data is None:
                 return data
+            if is_no_object_lax(data):
+                _devs.append(Deviation("/merchantInfo", "object", json_shape(data)))
+                return None
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 merchant_info_type_0 = Merchant.from_dict(data)
+                if merchant_info_type_0._deviations:
+                    absorb(merchant_info_type_0, "/merchantInfo", _devs)
 
                 return merchant_info_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Merchant | None | Unset, data)
+            merchant_info_type_1 = cast(None, data)
+
+            return merchant_info_type_1
 
         merchant_info = _parse_merchant_info(d.pop("merchantInfo", UNSET))
 
-        client_order_id = d.pop("clientOrderId", UNSET)
+        client_order_id: str | Unset = decode_str(d.pop("clientOrderId", UNSET), "/clientOrderId", _devs)
 
         _order_placed = d.pop("orderPlaced", UNSET)
         order_placed: datetime.datetime | Unset
         if isinstance(_order_placed, Unset):
             order_placed = UNSET
         else:
-            order_placed = datetime.datetime.fromisoformat(_order_placed)
+            order_placed = decode_datetime(_order_placed, "/orderPlaced", _devs)
 
         _channel = d.pop("channel", UNSET)
         channel: CreateOrderRequestChannel | Unset
@@ -227,23 +256,34 @@ class CreateOrderRequest:
         customer: Customer | Unset
         if isinstance(_customer, Unset):
             customer = UNSET
+        elif is_no_object_lax(_customer):
+            customer = no_object(_customer, "/customer", _devs)
         else:
             customer = Customer.from_dict(_customer)
+            if customer._deviations:
+                absorb(customer, "/customer", _devs)
 
         def _parse_delivery_address(data: object) -> Address | None | Unset:
             if data is None:
                 return data
+            if is_no_object_lax(data):
+                _devs.append(Deviation("/deliveryAddress", "object", json_shape(data)))
+                return None
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 delivery_address_type_0 = Address.from_dict(data)
+                if delivery_address_type_0._deviations:
+                    absorb(delivery_address_type_0, "/deliveryAddress", _devs)
 
                 return delivery_address_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Address | None | Unset, data)
+            delivery_address_type_1 = cast(None, data)
+
+            return delivery_address_type_1
 
         delivery_address = _parse_delivery_address(d.pop("deliveryAddress", UNSET))
 
@@ -252,7 +292,12 @@ class CreateOrderRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | Unset, data)
+            total_items_type_0: float = decode_float(data, "/totalItems", _devs)
+
+            return total_items_type_0
+            total_items_type_1 = cast(None, data)
+
+            return total_items_type_1
 
         total_items = _parse_total_items(d.pop("totalItems", UNSET))
 
@@ -273,15 +318,21 @@ class CreateOrderRequest:
                     raise TypeError()
                 order_items_type_0 = []
                 _order_items_type_0 = data
-                for order_items_type_0_item_data in _order_items_type_0:
+                for order_items_type_0_item_index, order_items_type_0_item_data in enumerate(
+                    as_list(_order_items_type_0, "/orderItems", _devs) or []
+                ):
                     order_items_type_0_item = OrderItem.from_dict(order_items_type_0_item_data)
+                    if order_items_type_0_item._deviations:
+                        absorb(order_items_type_0_item, "/orderItems" + "/" + str(order_items_type_0_item_index), _devs)
 
                     order_items_type_0.append(order_items_type_0_item)
 
                 return order_items_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[OrderItem] | None | Unset, data)
+            order_items_type_1 = cast(None, data)
+
+            return order_items_type_1
 
         order_items = _parse_order_items(d.pop("orderItems", UNSET))
 
@@ -298,11 +349,13 @@ class CreateOrderRequest:
                 return installment_count_installment_count
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(CreateOrderRequestInstallmentCount | None | Unset, data)
+            installment_count_type_1 = cast(None, data)
+
+            return installment_count_type_1
 
         installment_count = _parse_installment_count(d.pop("installmentCount", UNSET))
 
-        create_order_request = cls(
+        _decoded = cls(
             merchant_id=merchant_id,
             merchant_user=merchant_user,
             merchant_info=merchant_info,
@@ -316,9 +369,11 @@ class CreateOrderRequest:
             order_items=order_items,
             installment_count=installment_count,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        create_order_request.additional_properties = d
-        return create_order_request
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="Customer")
 
@@ -41,6 +46,7 @@ class Customer:
     """ Selected localization on the web site. Returned error messages will be localized accordingly. 2-letter
     language code followed with 2-letter country code. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         person_id = self.person_id
@@ -92,27 +98,28 @@ class Customer:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        person_id = d.pop("personId", UNSET)
+        _devs: list[Deviation] = []
+        person_id: str | Unset = decode_str(d.pop("personId", UNSET), "/personId", _devs)
 
-        name = d.pop("name", UNSET)
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        email = d.pop("email", UNSET)
+        email: str | Unset = decode_str(d.pop("email", UNSET), "/email", _devs)
 
-        mobile = d.pop("mobile", UNSET)
+        mobile: str | Unset = decode_str(d.pop("mobile", UNSET), "/mobile", _devs)
 
-        client_customer_id = d.pop("clientCustomerId", UNSET)
+        client_customer_id: str | Unset = decode_str(d.pop("clientCustomerId", UNSET), "/clientCustomerId", _devs)
 
         allow_marketing = d.pop("allowMarketing", UNSET)
 
         allow_credit_check = d.pop("allowCreditCheck", UNSET)
 
-        ip_address = d.pop("ipAddress", UNSET)
+        ip_address: str | Unset = decode_str(d.pop("ipAddress", UNSET), "/ipAddress", _devs)
 
-        browser_user_agent = d.pop("browserUserAgent", UNSET)
+        browser_user_agent: str | Unset = decode_str(d.pop("browserUserAgent", UNSET), "/browserUserAgent", _devs)
 
-        locale = d.pop("locale", UNSET)
+        locale: str | Unset = decode_str(d.pop("locale", UNSET), "/locale", _devs)
 
-        customer = cls(
+        _decoded = cls(
             person_id=person_id,
             name=name,
             email=email,
@@ -124,9 +131,11 @@ class Customer:
             browser_user_agent=browser_user_agent,
             locale=locale,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        customer.additional_properties = d
-        return customer
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

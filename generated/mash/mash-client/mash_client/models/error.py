@@ -8,7 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="Error")
 
@@ -64,6 +70,7 @@ class Error:
     """ Message is translated based on the locale sent with the order. If translation fails, message is returned
     with default language. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         error_code = self.error_code
@@ -87,20 +94,23 @@ class Error:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        error_code = d.pop("errorCode", UNSET)
+        _devs: list[Deviation] = []
+        error_code: int | Unset = decode_int(d.pop("errorCode", UNSET), "/errorCode", _devs)
 
-        message = d.pop("message", UNSET)
+        message: str | Unset = decode_str(d.pop("message", UNSET), "/message", _devs)
 
-        localized_message = d.pop("localizedMessage", UNSET)
+        localized_message: str | Unset = decode_str(d.pop("localizedMessage", UNSET), "/localizedMessage", _devs)
 
-        error = cls(
+        _decoded = cls(
             error_code=error_code,
             message=message,
             localized_message=localized_message,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        error.additional_properties = d
-        return error
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="ExtranetUser")
 
@@ -24,6 +29,7 @@ class ExtranetUser:
     link: str | Unset = UNSET
     """ URL to extranet. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         username = self.username
@@ -47,20 +53,23 @@ class ExtranetUser:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        username = d.pop("username", UNSET)
+        _devs: list[Deviation] = []
+        username: str | Unset = decode_str(d.pop("username", UNSET), "/username", _devs)
 
-        password = d.pop("password", UNSET)
+        password: str | Unset = decode_str(d.pop("password", UNSET), "/password", _devs)
 
-        link = d.pop("link", UNSET)
+        link: str | Unset = decode_str(d.pop("link", UNSET), "/link", _devs)
 
-        extranet_user = cls(
+        _decoded = cls(
             username=username,
             password=password,
             link=link,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        extranet_user.additional_properties = d
-        return extranet_user
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_date,
+    decode_datetime,
+    decode_float,
+    decode_int,
+)
 
 if TYPE_CHECKING:
     from ..models.order_item import OrderItem
@@ -37,6 +47,7 @@ class Invoice:
     refunded_items: list[OrderItem] | Unset = UNSET
     """ Refunded order items. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -92,45 +103,54 @@ class Invoice:
         from ..models.order_item import OrderItem  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _duedate = d.pop("duedate", UNSET)
         duedate: datetime.date | Unset
         if isinstance(_duedate, Unset):
             duedate = UNSET
         else:
-            duedate = datetime.date.fromisoformat(_duedate)
+            duedate = decode_date(_duedate, "/duedate", _devs)
 
         _invoicedate = d.pop("invoicedate", UNSET)
         invoicedate: datetime.datetime | Unset
         if isinstance(_invoicedate, Unset):
             invoicedate = UNSET
         else:
-            invoicedate = datetime.datetime.fromisoformat(_invoicedate)
+            invoicedate = decode_datetime(_invoicedate, "/invoicedate", _devs)
 
-        total_amount = d.pop("totalAmount", UNSET)
+        total_amount: float | Unset = decode_float(d.pop("totalAmount", UNSET), "/totalAmount", _devs)
 
-        minimum_amount = d.pop("minimumAmount", UNSET)
+        minimum_amount: float | Unset = decode_float(d.pop("minimumAmount", UNSET), "/minimumAmount", _devs)
 
         _order_items = d.pop("orderItems", UNSET)
         order_items: list[OrderItem] | Unset = UNSET
         if _order_items is not UNSET:
+            _order_items = as_list(_order_items, "/orderItems", _devs)
+        if not isinstance(_order_items, Unset):
             order_items = []
-            for order_items_item_data in _order_items:
+            for order_items_item_index, order_items_item_data in enumerate(_order_items):
                 order_items_item = OrderItem.from_dict(order_items_item_data)
+                if order_items_item._deviations:
+                    absorb(order_items_item, "/orderItems" + "/" + str(order_items_item_index), _devs)
 
                 order_items.append(order_items_item)
 
         _refunded_items = d.pop("refundedItems", UNSET)
         refunded_items: list[OrderItem] | Unset = UNSET
         if _refunded_items is not UNSET:
+            _refunded_items = as_list(_refunded_items, "/refundedItems", _devs)
+        if not isinstance(_refunded_items, Unset):
             refunded_items = []
-            for refunded_items_item_data in _refunded_items:
+            for refunded_items_item_index, refunded_items_item_data in enumerate(_refunded_items):
                 refunded_items_item = OrderItem.from_dict(refunded_items_item_data)
+                if refunded_items_item._deviations:
+                    absorb(refunded_items_item, "/refundedItems" + "/" + str(refunded_items_item_index), _devs)
 
                 refunded_items.append(refunded_items_item)
 
-        invoice = cls(
+        _decoded = cls(
             id=id,
             duedate=duedate,
             invoicedate=invoicedate,
@@ -139,9 +159,11 @@ class Invoice:
             order_items=order_items,
             refunded_items=refunded_items,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        invoice.additional_properties = d
-        return invoice
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="InvoicePricing")
 
@@ -22,6 +27,7 @@ class InvoicePricing:
     invoice_due: str | Unset = UNSET
     """ Days between invoice date and due date. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         invoicing_fee = self.invoicing_fee
@@ -41,17 +47,20 @@ class InvoicePricing:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        invoicing_fee = d.pop("invoicingFee", UNSET)
+        _devs: list[Deviation] = []
+        invoicing_fee: str | Unset = decode_str(d.pop("invoicingFee", UNSET), "/invoicingFee", _devs)
 
-        invoice_due = d.pop("invoiceDue", UNSET)
+        invoice_due: str | Unset = decode_str(d.pop("invoiceDue", UNSET), "/invoiceDue", _devs)
 
-        invoice_pricing = cls(
+        _decoded = cls(
             invoicing_fee=invoicing_fee,
             invoice_due=invoice_due,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        invoice_pricing.additional_properties = d
-        return invoice_pricing
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    decode_str,
+    is_no_object_lax,
+    json_shape,
+)
 
 if TYPE_CHECKING:
     from ..models.address import Address
@@ -36,6 +44,7 @@ class Merchant:
     address: Address | None | Unset = UNSET
     """ Company address information. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.address import Address  # noqa: PLC0415
@@ -101,16 +110,22 @@ class Merchant:
         from ..models.address import Address  # noqa: PLC0415
 
         d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        _devs: list[Deviation] = []
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        company_id = d.pop("companyId", UNSET)
+        company_id: str | Unset = decode_str(d.pop("companyId", UNSET), "/companyId", _devs)
 
         def _parse_email(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            email_type_0: str = decode_str(data, "/email", _devs)
+
+            return email_type_0
+            email_type_1 = cast(None, data)
+
+            return email_type_1
 
         email = _parse_email(d.pop("email", UNSET))
 
@@ -119,7 +134,12 @@ class Merchant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            phone_type_0: str = decode_str(data, "/phone", _devs)
+
+            return phone_type_0
+            phone_type_1 = cast(None, data)
+
+            return phone_type_1
 
         phone = _parse_phone(d.pop("phone", UNSET))
 
@@ -128,7 +148,12 @@ class Merchant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            bank_account_type_0: str = decode_str(data, "/bankAccount", _devs)
+
+            return bank_account_type_0
+            bank_account_type_1 = cast(None, data)
+
+            return bank_account_type_1
 
         bank_account = _parse_bank_account(d.pop("bankAccount", UNSET))
 
@@ -137,28 +162,40 @@ class Merchant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            website_type_0: str = decode_str(data, "/website", _devs)
+
+            return website_type_0
+            website_type_1 = cast(None, data)
+
+            return website_type_1
 
         website = _parse_website(d.pop("website", UNSET))
 
         def _parse_address(data: object) -> Address | None | Unset:
             if data is None:
                 return data
+            if is_no_object_lax(data):
+                _devs.append(Deviation("/address", "object", json_shape(data)))
+                return None
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 address_type_0 = Address.from_dict(data)
+                if address_type_0._deviations:
+                    absorb(address_type_0, "/address", _devs)
 
                 return address_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Address | None | Unset, data)
+            address_type_1 = cast(None, data)
+
+            return address_type_1
 
         address = _parse_address(d.pop("address", UNSET))
 
-        merchant = cls(
+        _decoded = cls(
             name=name,
             company_id=company_id,
             email=email,
@@ -167,9 +204,11 @@ class Merchant:
             website=website,
             address=address,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        merchant.additional_properties = d
-        return merchant
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

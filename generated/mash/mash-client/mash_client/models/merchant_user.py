@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="MerchantUser")
 
@@ -22,6 +27,7 @@ class MerchantUser:
     store_id: str | Unset = UNSET
     """ Identifier of a store. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         user_id = self.user_id
@@ -41,17 +47,20 @@ class MerchantUser:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        user_id = d.pop("userId", UNSET)
+        _devs: list[Deviation] = []
+        user_id: str | Unset = decode_str(d.pop("userId", UNSET), "/userId", _devs)
 
-        store_id = d.pop("storeId", UNSET)
+        store_id: str | Unset = decode_str(d.pop("storeId", UNSET), "/storeId", _devs)
 
-        merchant_user = cls(
+        _decoded = cls(
             user_id=user_id,
             store_id=store_id,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        merchant_user.additional_properties = d
-        return merchant_user
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

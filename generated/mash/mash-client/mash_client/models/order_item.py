@@ -10,7 +10,13 @@ from attrs import field as _attrs_field
 
 from ..models.order_item_status import OrderItemStatus
 from ..models.order_item_type import OrderItemType
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_float,
+    decode_str,
+)
 
 T = TypeVar("T", bound="OrderItem")
 
@@ -38,6 +44,7 @@ class OrderItem:
     """ Type of an order item: 1=product 2=shipping cost 3=handling cost 4=discount (negative) 5=correction
     (positive or negative) """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         article_id = self.article_id
@@ -81,15 +88,16 @@ class OrderItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        article_id = d.pop("articleId", UNSET)
+        _devs: list[Deviation] = []
+        article_id: str | Unset = decode_str(d.pop("articleId", UNSET), "/articleId", _devs)
 
-        description = d.pop("description", UNSET)
+        description: str | Unset = decode_str(d.pop("description", UNSET), "/description", _devs)
 
-        price_per_unit = d.pop("pricePerUnit", UNSET)
+        price_per_unit: float | Unset = decode_float(d.pop("pricePerUnit", UNSET), "/pricePerUnit", _devs)
 
-        number_of_units = d.pop("numberOfUnits", UNSET)
+        number_of_units: float | Unset = decode_float(d.pop("numberOfUnits", UNSET), "/numberOfUnits", _devs)
 
-        vat_percent = d.pop("vatPercent", UNSET)
+        vat_percent: float | Unset = decode_float(d.pop("vatPercent", UNSET), "/vatPercent", _devs)
 
         _status = d.pop("status", UNSET)
         status: OrderItemStatus | Unset
@@ -105,7 +113,7 @@ class OrderItem:
         else:
             type_ = OrderItemType(_type_)
 
-        order_item = cls(
+        _decoded = cls(
             article_id=article_id,
             description=description,
             price_per_unit=price_per_unit,
@@ -114,9 +122,11 @@ class OrderItem:
             status=status,
             type_=type_,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        order_item.additional_properties = d
-        return order_item
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

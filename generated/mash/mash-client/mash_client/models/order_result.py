@@ -11,7 +11,19 @@ from attrs import field as _attrs_field
 
 from ..models.order_status import OrderStatus
 from ..models.payment_type import PaymentType
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_datetime,
+    decode_float,
+    decode_str,
+    is_no_object_lax,
+    json_shape,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.address import Address
@@ -59,6 +71,7 @@ class OrderResult:
     payment_type: PaymentType | Unset = UNSET
     """ Invoice, paymentplan or credit account. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.address import Address  # noqa: PLC0415
@@ -173,25 +186,31 @@ class OrderResult:
         from ..models.payment_plan import PaymentPlan  # noqa: PLC0415
 
         d = dict(src_dict)
-        order_id = d.pop("orderId", UNSET)
+        _devs: list[Deviation] = []
+        order_id: str | Unset = decode_str(d.pop("orderId", UNSET), "/orderId", _devs)
 
-        client_order_id = d.pop("clientOrderId", UNSET)
+        client_order_id: str | Unset = decode_str(d.pop("clientOrderId", UNSET), "/clientOrderId", _devs)
 
         _order_placed = d.pop("orderPlaced", UNSET)
         order_placed: datetime.datetime | Unset
         if isinstance(_order_placed, Unset):
             order_placed = UNSET
         else:
-            order_placed = datetime.datetime.fromisoformat(_order_placed)
+            order_placed = decode_datetime(_order_placed, "/orderPlaced", _devs)
 
-        status_code = d.pop("statusCode", UNSET)
+        status_code: str | Unset = decode_str(d.pop("statusCode", UNSET), "/statusCode", _devs)
 
         def _parse_payment_plan_type_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            payment_plan_type_id_type_0: str = decode_str(data, "/paymentPlanTypeId", _devs)
+
+            return payment_plan_type_id_type_0
+            payment_plan_type_id_type_1 = cast(None, data)
+
+            return payment_plan_type_id_type_1
 
         payment_plan_type_id = _parse_payment_plan_type_id(d.pop("paymentPlanTypeId", UNSET))
 
@@ -199,23 +218,34 @@ class OrderResult:
         customer: Customer | Unset
         if isinstance(_customer, Unset):
             customer = UNSET
+        elif is_no_object_lax(_customer):
+            customer = no_object(_customer, "/customer", _devs)
         else:
             customer = Customer.from_dict(_customer)
+            if customer._deviations:
+                absorb(customer, "/customer", _devs)
 
         def _parse_delivery_address(data: object) -> Address | None | Unset:
             if data is None:
                 return data
+            if is_no_object_lax(data):
+                _devs.append(Deviation("/deliveryAddress", "object", json_shape(data)))
+                return None
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 delivery_address_type_0 = Address.from_dict(data)
+                if delivery_address_type_0._deviations:
+                    absorb(delivery_address_type_0, "/deliveryAddress", _devs)
 
                 return delivery_address_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Address | None | Unset, data)
+            delivery_address_type_1 = cast(None, data)
+
+            return delivery_address_type_1
 
         delivery_address = _parse_delivery_address(d.pop("deliveryAddress", UNSET))
 
@@ -223,37 +253,53 @@ class OrderResult:
         invoicing_address: Address | Unset
         if isinstance(_invoicing_address, Unset):
             invoicing_address = UNSET
+        elif is_no_object_lax(_invoicing_address):
+            invoicing_address = no_object(_invoicing_address, "/invoicingAddress", _devs)
         else:
             invoicing_address = Address.from_dict(_invoicing_address)
+            if invoicing_address._deviations:
+                absorb(invoicing_address, "/invoicingAddress", _devs)
 
         _order_items = d.pop("orderItems", UNSET)
         order_items: list[OrderItem] | Unset = UNSET
         if _order_items is not UNSET:
+            _order_items = as_list(_order_items, "/orderItems", _devs)
+        if not isinstance(_order_items, Unset):
             order_items = []
-            for order_items_item_data in _order_items:
+            for order_items_item_index, order_items_item_data in enumerate(_order_items):
                 order_items_item = OrderItem.from_dict(order_items_item_data)
+                if order_items_item._deviations:
+                    absorb(order_items_item, "/orderItems" + "/" + str(order_items_item_index), _devs)
 
                 order_items.append(order_items_item)
 
-        total_items = d.pop("totalItems", UNSET)
+        total_items: float | Unset = decode_float(d.pop("totalItems", UNSET), "/totalItems", _devs)
 
-        charged_total = d.pop("chargedTotal", UNSET)
+        charged_total: float | Unset = decode_float(d.pop("chargedTotal", UNSET), "/chargedTotal", _devs)
 
         _invoices = d.pop("invoices", UNSET)
         invoices: list[Invoice] | Unset = UNSET
         if _invoices is not UNSET:
+            _invoices = as_list(_invoices, "/invoices", _devs)
+        if not isinstance(_invoices, Unset):
             invoices = []
-            for invoices_item_data in _invoices:
+            for invoices_item_index, invoices_item_data in enumerate(_invoices):
                 invoices_item = Invoice.from_dict(invoices_item_data)
+                if invoices_item._deviations:
+                    absorb(invoices_item, "/invoices" + "/" + str(invoices_item_index), _devs)
 
                 invoices.append(invoices_item)
 
         _payment_plans = d.pop("paymentPlans", UNSET)
         payment_plans: list[PaymentPlan] | Unset = UNSET
         if _payment_plans is not UNSET:
+            _payment_plans = as_list(_payment_plans, "/paymentPlans", _devs)
+        if not isinstance(_payment_plans, Unset):
             payment_plans = []
-            for payment_plans_item_data in _payment_plans:
+            for payment_plans_item_index, payment_plans_item_data in enumerate(_payment_plans):
                 payment_plans_item = PaymentPlan.from_dict(payment_plans_item_data)
+                if payment_plans_item._deviations:
+                    absorb(payment_plans_item, "/paymentPlans" + "/" + str(payment_plans_item_index), _devs)
 
                 payment_plans.append(payment_plans_item)
 
@@ -271,7 +317,7 @@ class OrderResult:
         else:
             payment_type = PaymentType(_payment_type)
 
-        order_result = cls(
+        _decoded = cls(
             order_id=order_id,
             client_order_id=client_order_id,
             order_placed=order_placed,
@@ -288,9 +334,11 @@ class OrderResult:
             status=status,
             payment_type=payment_type,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        order_result.additional_properties = d
-        return order_result
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_float,
+    decode_int,
+    decode_str,
+)
 
 if TYPE_CHECKING:
     from ..models.order_item import OrderItem
@@ -40,6 +49,7 @@ class PaymentPlan:
     order_items: list[OrderItem] | Unset = UNSET
     """ Order items included in the payment plan. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -104,46 +114,59 @@ class PaymentPlan:
         from ..models.order_item import OrderItem  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: str | Unset = decode_str(d.pop("id", UNSET), "/id", _devs)
 
-        length_in_months = d.pop("lengthInMonths", UNSET)
+        length_in_months: int | Unset = decode_int(d.pop("lengthInMonths", UNSET), "/lengthInMonths", _devs)
 
-        monthly_amount = d.pop("monthlyAmount", UNSET)
+        monthly_amount: float | Unset = decode_float(d.pop("monthlyAmount", UNSET), "/monthlyAmount", _devs)
 
-        initial_fee = d.pop("initialFee", UNSET)
+        initial_fee: float | Unset = decode_float(d.pop("initialFee", UNSET), "/initialFee", _devs)
 
-        notification_fee = d.pop("notificationFee", UNSET)
+        notification_fee: float | Unset = decode_float(d.pop("notificationFee", UNSET), "/notificationFee", _devs)
 
-        total_amount = d.pop("totalAmount", UNSET)
+        total_amount: float | Unset = decode_float(d.pop("totalAmount", UNSET), "/totalAmount", _devs)
 
         _charged_items = d.pop("chargedItems", UNSET)
         charged_items: list[OrderItem] | Unset = UNSET
         if _charged_items is not UNSET:
+            _charged_items = as_list(_charged_items, "/chargedItems", _devs)
+        if not isinstance(_charged_items, Unset):
             charged_items = []
-            for charged_items_item_data in _charged_items:
+            for charged_items_item_index, charged_items_item_data in enumerate(_charged_items):
                 charged_items_item = OrderItem.from_dict(charged_items_item_data)
+                if charged_items_item._deviations:
+                    absorb(charged_items_item, "/chargedItems" + "/" + str(charged_items_item_index), _devs)
 
                 charged_items.append(charged_items_item)
 
         _refunded_items = d.pop("refundedItems", UNSET)
         refunded_items: list[OrderItem] | Unset = UNSET
         if _refunded_items is not UNSET:
+            _refunded_items = as_list(_refunded_items, "/refundedItems", _devs)
+        if not isinstance(_refunded_items, Unset):
             refunded_items = []
-            for refunded_items_item_data in _refunded_items:
+            for refunded_items_item_index, refunded_items_item_data in enumerate(_refunded_items):
                 refunded_items_item = OrderItem.from_dict(refunded_items_item_data)
+                if refunded_items_item._deviations:
+                    absorb(refunded_items_item, "/refundedItems" + "/" + str(refunded_items_item_index), _devs)
 
                 refunded_items.append(refunded_items_item)
 
         _order_items = d.pop("orderItems", UNSET)
         order_items: list[OrderItem] | Unset = UNSET
         if _order_items is not UNSET:
+            _order_items = as_list(_order_items, "/orderItems", _devs)
+        if not isinstance(_order_items, Unset):
             order_items = []
-            for order_items_item_data in _order_items:
+            for order_items_item_index, order_items_item_data in enumerate(_order_items):
                 order_items_item = OrderItem.from_dict(order_items_item_data)
+                if order_items_item._deviations:
+                    absorb(order_items_item, "/orderItems" + "/" + str(order_items_item_index), _devs)
 
                 order_items.append(order_items_item)
 
-        payment_plan = cls(
+        _decoded = cls(
             id=id,
             length_in_months=length_in_months,
             monthly_amount=monthly_amount,
@@ -154,9 +177,11 @@ class PaymentPlan:
             refunded_items=refunded_items,
             order_items=order_items,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        payment_plan.additional_properties = d
-        return payment_plan
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_float,
+)
 
 T = TypeVar("T", bound="PaymentPlanCalculation")
 
@@ -27,6 +32,7 @@ class PaymentPlanCalculation:
     notification_fee: float | Unset = UNSET
     """ Fee charged for each invoice sent to customer. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         order_amount = self.order_amount
@@ -58,26 +64,29 @@ class PaymentPlanCalculation:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        order_amount = d.pop("orderAmount", UNSET)
+        _devs: list[Deviation] = []
+        order_amount: float | Unset = decode_float(d.pop("orderAmount", UNSET), "/orderAmount", _devs)
 
-        installment_amount = d.pop("installmentAmount", UNSET)
+        installment_amount: float | Unset = decode_float(d.pop("installmentAmount", UNSET), "/installmentAmount", _devs)
 
-        total_amount = d.pop("totalAmount", UNSET)
+        total_amount: float | Unset = decode_float(d.pop("totalAmount", UNSET), "/totalAmount", _devs)
 
-        initial_fee = d.pop("initialFee", UNSET)
+        initial_fee: float | Unset = decode_float(d.pop("initialFee", UNSET), "/initialFee", _devs)
 
-        notification_fee = d.pop("notificationFee", UNSET)
+        notification_fee: float | Unset = decode_float(d.pop("notificationFee", UNSET), "/notificationFee", _devs)
 
-        payment_plan_calculation = cls(
+        _decoded = cls(
             order_amount=order_amount,
             installment_amount=installment_amount,
             total_amount=total_amount,
             initial_fee=initial_fee,
             notification_fee=notification_fee,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        payment_plan_calculation.additional_properties = d
-        return payment_plan_calculation
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    decode_float,
+    decode_int,
+    decode_str,
+    is_no_object_lax,
+    json_shape,
+)
 
 if TYPE_CHECKING:
     from ..models.payment_plan_calculation import PaymentPlanCalculation
@@ -42,6 +52,7 @@ class PaymentPlanType:
     calculation: None | PaymentPlanCalculation | Unset = UNSET
     """ Calculation based on order price (if given). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.payment_plan_calculation import PaymentPlanCalculation  # noqa: PLC0415
@@ -103,42 +114,56 @@ class PaymentPlanType:
         from ..models.payment_plan_calculation import PaymentPlanCalculation  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: str | Unset = decode_str(d.pop("id", UNSET), "/id", _devs)
 
-        installment_count = d.pop("installmentCount", UNSET)
+        installment_count: int | Unset = decode_int(d.pop("installmentCount", UNSET), "/installmentCount", _devs)
 
-        initial_fee_fixed = d.pop("initialFeeFixed", UNSET)
+        initial_fee_fixed: float | Unset = decode_float(d.pop("initialFeeFixed", UNSET), "/initialFeeFixed", _devs)
 
-        initial_fee_percentage = d.pop("initialFeePercentage", UNSET)
+        initial_fee_percentage: float | Unset = decode_float(
+            d.pop("initialFeePercentage", UNSET), "/initialFeePercentage", _devs
+        )
 
-        notification_fee_fixed = d.pop("notificationFeeFixed", UNSET)
+        notification_fee_fixed: float | Unset = decode_float(
+            d.pop("notificationFeeFixed", UNSET), "/notificationFeeFixed", _devs
+        )
 
-        notification_fee_percentage = d.pop("notificationFeePercentage", UNSET)
+        notification_fee_percentage: float | Unset = decode_float(
+            d.pop("notificationFeePercentage", UNSET), "/notificationFeePercentage", _devs
+        )
 
-        interest_rate = d.pop("interestRate", UNSET)
+        interest_rate: float | Unset = decode_float(d.pop("interestRate", UNSET), "/interestRate", _devs)
 
-        from_amount = d.pop("fromAmount", UNSET)
+        from_amount: float | Unset = decode_float(d.pop("fromAmount", UNSET), "/fromAmount", _devs)
 
-        to_amount = d.pop("toAmount", UNSET)
+        to_amount: float | Unset = decode_float(d.pop("toAmount", UNSET), "/toAmount", _devs)
 
         def _parse_calculation(data: object) -> None | PaymentPlanCalculation | Unset:
             if data is None:
                 return data
+            if is_no_object_lax(data):
+                _devs.append(Deviation("/calculation", "object", json_shape(data)))
+                return None
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 calculation_type_0 = PaymentPlanCalculation.from_dict(data)
+                if calculation_type_0._deviations:
+                    absorb(calculation_type_0, "/calculation", _devs)
 
                 return calculation_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | PaymentPlanCalculation | Unset, data)
+            calculation_type_1 = cast(None, data)
+
+            return calculation_type_1
 
         calculation = _parse_calculation(d.pop("calculation", UNSET))
 
-        payment_plan_type = cls(
+        _decoded = cls(
             id=id,
             installment_count=installment_count,
             initial_fee_fixed=initial_fee_fixed,
@@ -150,9 +175,11 @@ class PaymentPlanType:
             to_amount=to_amount,
             calculation=calculation,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        payment_plan_type.additional_properties = d
-        return payment_plan_type
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_int,
+)
 
 if TYPE_CHECKING:
     from ..models.payout_report_item import PayoutReportItem
@@ -24,6 +31,7 @@ class PayoutReport:
     total_item_count: int | Unset = UNSET
     """ Total number of payout report items. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         items: list[dict[str, Any]] | Unset = UNSET
@@ -50,24 +58,31 @@ class PayoutReport:
         from ..models.payout_report_item import PayoutReportItem  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
         _items = d.pop("items", UNSET)
         items: list[PayoutReportItem] | Unset = UNSET
         if _items is not UNSET:
+            _items = as_list(_items, "/items", _devs)
+        if not isinstance(_items, Unset):
             items = []
-            for items_item_data in _items:
+            for items_item_index, items_item_data in enumerate(_items):
                 items_item = PayoutReportItem.from_dict(items_item_data)
+                if items_item._deviations:
+                    absorb(items_item, "/items" + "/" + str(items_item_index), _devs)
 
                 items.append(items_item)
 
-        total_item_count = d.pop("totalItemCount", UNSET)
+        total_item_count: int | Unset = decode_int(d.pop("totalItemCount", UNSET), "/totalItemCount", _devs)
 
-        payout_report = cls(
+        _decoded = cls(
             items=items,
             total_item_count=total_item_count,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        payout_report.additional_properties = d
-        return payout_report
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.payout_report_item_payout_type import PayoutReportItemPayoutType
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_date,
+    decode_float,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="PayoutReportItem")
 
@@ -40,6 +48,7 @@ class PayoutReportItem:
     customer_name: str | Unset = UNSET
     """ Name of the customer. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         order_id = self.order_id
@@ -95,14 +104,15 @@ class PayoutReportItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        order_id = d.pop("orderId", UNSET)
+        _devs: list[Deviation] = []
+        order_id: int | Unset = decode_int(d.pop("orderId", UNSET), "/orderId", _devs)
 
         _created = d.pop("created", UNSET)
         created: datetime.date | Unset
         if isinstance(_created, Unset):
             created = UNSET
         else:
-            created = datetime.date.fromisoformat(_created)
+            created = decode_date(_created, "/created", _devs)
 
         _payout_type = d.pop("payoutType", UNSET)
         payout_type: PayoutReportItemPayoutType | Unset
@@ -111,21 +121,25 @@ class PayoutReportItem:
         else:
             payout_type = PayoutReportItemPayoutType(_payout_type)
 
-        amount = d.pop("amount", UNSET)
+        amount: float | Unset = decode_float(d.pop("amount", UNSET), "/amount", _devs)
 
-        order_reference_number = d.pop("orderReferenceNumber", UNSET)
+        order_reference_number: str | Unset = decode_str(
+            d.pop("orderReferenceNumber", UNSET), "/orderReferenceNumber", _devs
+        )
 
-        payout_reference_number = d.pop("payoutReferenceNumber", UNSET)
+        payout_reference_number: str | Unset = decode_str(
+            d.pop("payoutReferenceNumber", UNSET), "/payoutReferenceNumber", _devs
+        )
 
-        username = d.pop("username", UNSET)
+        username: str | Unset = decode_str(d.pop("username", UNSET), "/username", _devs)
 
-        client_order_id = d.pop("clientOrderId", UNSET)
+        client_order_id: str | Unset = decode_str(d.pop("clientOrderId", UNSET), "/clientOrderId", _devs)
 
-        client_customer_id = d.pop("clientCustomerId", UNSET)
+        client_customer_id: str | Unset = decode_str(d.pop("clientCustomerId", UNSET), "/clientCustomerId", _devs)
 
-        customer_name = d.pop("customerName", UNSET)
+        customer_name: str | Unset = decode_str(d.pop("customerName", UNSET), "/customerName", _devs)
 
-        payout_report_item = cls(
+        _decoded = cls(
             order_id=order_id,
             created=created,
             payout_type=payout_type,
@@ -137,9 +151,11 @@ class PayoutReportItem:
             client_customer_id=client_customer_id,
             customer_name=customer_name,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        payout_report_item.additional_properties = d
-        return payout_report_item
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

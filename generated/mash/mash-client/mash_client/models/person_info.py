@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    decode_str,
+    is_no_object_lax,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.address import Address
@@ -26,6 +34,7 @@ class PersonInfo:
     official_address: Address | Unset = UNSET
     """ Address information. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -53,25 +62,32 @@ class PersonInfo:
         from ..models.address import Address  # noqa: PLC0415
 
         d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        _devs: list[Deviation] = []
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        person_id = d.pop("personId", UNSET)
+        person_id: str | Unset = decode_str(d.pop("personId", UNSET), "/personId", _devs)
 
         _official_address = d.pop("officialAddress", UNSET)
         official_address: Address | Unset
         if isinstance(_official_address, Unset):
             official_address = UNSET
+        elif is_no_object_lax(_official_address):
+            official_address = no_object(_official_address, "/officialAddress", _devs)
         else:
             official_address = Address.from_dict(_official_address)
+            if official_address._deviations:
+                absorb(official_address, "/officialAddress", _devs)
 
-        person_info = cls(
+        _decoded = cls(
             name=name,
             person_id=person_id,
             official_address=official_address,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        person_info.additional_properties = d
-        return person_info
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_datetime,
+    is_no_object_lax,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.invoice_pricing import InvoicePricing
@@ -28,6 +37,7 @@ class Pricing:
     payment_plans: list[PaymentPlanType] | Unset = UNSET
     """ Payment plan options. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         pricing_updated: str | Unset = UNSET
@@ -63,37 +73,48 @@ class Pricing:
         from ..models.payment_plan_type import PaymentPlanType  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
         _pricing_updated = d.pop("pricingUpdated", UNSET)
         pricing_updated: datetime.datetime | Unset
         if isinstance(_pricing_updated, Unset):
             pricing_updated = UNSET
         else:
-            pricing_updated = datetime.datetime.fromisoformat(_pricing_updated)
+            pricing_updated = decode_datetime(_pricing_updated, "/pricingUpdated", _devs)
 
         _invoice = d.pop("invoice", UNSET)
         invoice: InvoicePricing | Unset
         if isinstance(_invoice, Unset):
             invoice = UNSET
+        elif is_no_object_lax(_invoice):
+            invoice = no_object(_invoice, "/invoice", _devs)
         else:
             invoice = InvoicePricing.from_dict(_invoice)
+            if invoice._deviations:
+                absorb(invoice, "/invoice", _devs)
 
         _payment_plans = d.pop("paymentPlans", UNSET)
         payment_plans: list[PaymentPlanType] | Unset = UNSET
         if _payment_plans is not UNSET:
+            _payment_plans = as_list(_payment_plans, "/paymentPlans", _devs)
+        if not isinstance(_payment_plans, Unset):
             payment_plans = []
-            for payment_plans_item_data in _payment_plans:
+            for payment_plans_item_index, payment_plans_item_data in enumerate(_payment_plans):
                 payment_plans_item = PaymentPlanType.from_dict(payment_plans_item_data)
+                if payment_plans_item._deviations:
+                    absorb(payment_plans_item, "/paymentPlans" + "/" + str(payment_plans_item_index), _devs)
 
                 payment_plans.append(payment_plans_item)
 
-        pricing = cls(
+        _decoded = cls(
             pricing_updated=pricing_updated,
             invoice=invoice,
             payment_plans=payment_plans,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        pricing.additional_properties = d
-        return pricing
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_str,
+    is_no_object_lax,
+    json_shape,
+)
 
 if TYPE_CHECKING:
     from ..models.merchant_user import MerchantUser
@@ -29,6 +38,7 @@ class RefundOrderRequest:
     reference_number: None | str | Unset = UNSET
     """ Reference number of the invoice to correct. Only needed if partial deliveries are used. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.merchant_user import MerchantUser  # noqa: PLC0415
@@ -76,30 +86,42 @@ class RefundOrderRequest:
         from ..models.order_item import OrderItem  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
 
         def _parse_merchant_user(data: object) -> MerchantUser | None | Unset:
             if data is None:
                 return data
+            if is_no_object_lax(data):
+                _devs.append(Deviation("/merchantUser", "object", json_shape(data)))
+                return None
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 merchant_user_type_0 = MerchantUser.from_dict(data)
+                if merchant_user_type_0._deviations:
+                    absorb(merchant_user_type_0, "/merchantUser", _devs)
 
                 return merchant_user_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(MerchantUser | None | Unset, data)
+            merchant_user_type_1 = cast(None, data)
+
+            return merchant_user_type_1
 
         merchant_user = _parse_merchant_user(d.pop("merchantUser", UNSET))
 
         _order_items = d.pop("orderItems", UNSET)
         order_items: list[OrderItem] | Unset = UNSET
         if _order_items is not UNSET:
+            _order_items = as_list(_order_items, "/orderItems", _devs)
+        if not isinstance(_order_items, Unset):
             order_items = []
-            for order_items_item_data in _order_items:
+            for order_items_item_index, order_items_item_data in enumerate(_order_items):
                 order_items_item = OrderItem.from_dict(order_items_item_data)
+                if order_items_item._deviations:
+                    absorb(order_items_item, "/orderItems" + "/" + str(order_items_item_index), _devs)
 
                 order_items.append(order_items_item)
 
@@ -110,19 +132,26 @@ class RefundOrderRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            reference_number_type_0: str = decode_str(data, "/referenceNumber", _devs)
+
+            return reference_number_type_0
+            reference_number_type_1 = cast(None, data)
+
+            return reference_number_type_1
 
         reference_number = _parse_reference_number(d.pop("referenceNumber", UNSET))
 
-        refund_order_request = cls(
+        _decoded = cls(
             merchant_user=merchant_user,
             order_items=order_items,
             full_refund=full_refund,
             reference_number=reference_number,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        refund_order_request.additional_properties = d
-        return refund_order_request
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_datetime,
+    decode_int,
+    decode_str,
+)
 
 if TYPE_CHECKING:
     from ..models.banner_group_translation import BannerGroupTranslation
@@ -34,6 +43,7 @@ class BannerGroup:
     translations: list[BannerGroupTranslation] | Unset = UNSET
     """ Array of translations for translatable fields. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -80,36 +90,41 @@ class BannerGroup:
         from ..models.banner_group_translation import BannerGroupTranslation  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
 
-        code = d.pop("code", UNSET)
+        code: str | Unset = decode_str(d.pop("code", UNSET), "/code", _devs)
 
-        title = d.pop("title", UNSET)
+        title: str | Unset = decode_str(d.pop("title", UNSET), "/title", _devs)
 
         _translations = d.pop("translations", UNSET)
         translations: list[BannerGroupTranslation] | Unset = UNSET
         if _translations is not UNSET:
+            _translations = as_list(_translations, "/translations", _devs)
+        if not isinstance(_translations, Unset):
             translations = []
-            for translations_item_data in _translations:
+            for translations_item_index, translations_item_data in enumerate(_translations):
                 translations_item = BannerGroupTranslation.from_dict(translations_item_data)
+                if translations_item._deviations:
+                    absorb(translations_item, "/translations" + "/" + str(translations_item_index), _devs)
 
                 translations.append(translations_item)
 
-        banner_group = cls(
+        _decoded = cls(
             id=id,
             created_at=created_at,
             updated_at=updated_at,
@@ -117,9 +132,11 @@ class BannerGroup:
             title=title,
             translations=translations,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        banner_group.additional_properties = d
-        return banner_group
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_str,
+)
 
 if TYPE_CHECKING:
     from ..models.banner_group_translation import BannerGroupTranslation
@@ -27,6 +34,7 @@ class BannerGroupInput:
     translations: list[BannerGroupTranslation] | Unset = UNSET
     """ Array of translations for translatable fields. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code
@@ -57,27 +65,34 @@ class BannerGroupInput:
         from ..models.banner_group_translation import BannerGroupTranslation  # noqa: PLC0415
 
         d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        _devs: list[Deviation] = []
+        code: str | Unset = decode_str(d.pop("code", UNSET), "/code", _devs)
 
-        title = d.pop("title", UNSET)
+        title: str | Unset = decode_str(d.pop("title", UNSET), "/title", _devs)
 
         _translations = d.pop("translations", UNSET)
         translations: list[BannerGroupTranslation] | Unset = UNSET
         if _translations is not UNSET:
+            _translations = as_list(_translations, "/translations", _devs)
+        if not isinstance(_translations, Unset):
             translations = []
-            for translations_item_data in _translations:
+            for translations_item_index, translations_item_data in enumerate(_translations):
                 translations_item = BannerGroupTranslation.from_dict(translations_item_data)
+                if translations_item._deviations:
+                    absorb(translations_item, "/translations" + "/" + str(translations_item_index), _devs)
 
                 translations.append(translations_item)
 
-        banner_group_input = cls(
+        _decoded = cls(
             code=code,
             title=title,
             translations=translations,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        banner_group_input.additional_properties = d
-        return banner_group_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="BannerGroupTranslation")
 
@@ -22,6 +27,7 @@ class BannerGroupTranslation:
     title: str | Unset = UNSET
     """ The banner group title in this language. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         language = self.language
@@ -43,17 +49,20 @@ class BannerGroupTranslation:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        language = d.pop("language")
+        _devs: list[Deviation] = []
+        language: str = decode_str(d.pop("language"), "/language", _devs)
 
-        title = d.pop("title", UNSET)
+        title: str | Unset = decode_str(d.pop("title", UNSET), "/title", _devs)
 
-        banner_group_translation = cls(
+        _decoded = cls(
             language=language,
             title=title,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        banner_group_translation.additional_properties = d
-        return banner_group_translation
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

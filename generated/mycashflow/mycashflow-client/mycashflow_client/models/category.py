@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_datetime,
+    decode_int,
+    decode_str,
+)
 
 if TYPE_CHECKING:
     from ..models.visibility import Visibility
@@ -35,6 +44,7 @@ class Category:
     visibilities: list[Visibility] | Unset = UNSET
     """ Category visibility per store version. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -89,45 +99,55 @@ class Category:
         from ..models.visibility import Visibility  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
 
         def _parse_parent_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            parent_id_type_0: int = decode_int(data, "/parent_id", _devs)
+
+            return parent_id_type_0
+            parent_id_type_1 = cast(None, data)
+
+            return parent_id_type_1
 
         parent_id = _parse_parent_id(d.pop("parent_id", UNSET))
 
-        name = d.pop("name", UNSET)
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        template = d.pop("template", UNSET)
+        template: str | Unset = decode_str(d.pop("template", UNSET), "/template", _devs)
 
         _visibilities = d.pop("visibilities", UNSET)
         visibilities: list[Visibility] | Unset = UNSET
         if _visibilities is not UNSET:
+            _visibilities = as_list(_visibilities, "/visibilities", _devs)
+        if not isinstance(_visibilities, Unset):
             visibilities = []
-            for visibilities_item_data in _visibilities:
+            for visibilities_item_index, visibilities_item_data in enumerate(_visibilities):
                 visibilities_item = Visibility.from_dict(visibilities_item_data)
+                if visibilities_item._deviations:
+                    absorb(visibilities_item, "/visibilities" + "/" + str(visibilities_item_index), _devs)
 
                 visibilities.append(visibilities_item)
 
-        category = cls(
+        _decoded = cls(
             id=id,
             created_at=created_at,
             updated_at=updated_at,
@@ -136,9 +156,11 @@ class Category:
             template=template,
             visibilities=visibilities,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        category.additional_properties = d
-        return category
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_int,
+    decode_str,
+)
 
 if TYPE_CHECKING:
     from ..models.visibility import Visibility
@@ -28,6 +36,7 @@ class CategoryInput:
     visibilities: list[Visibility] | Unset = UNSET
     """ Category visibility per store version. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         parent_id: int | None | Unset
@@ -66,38 +75,50 @@ class CategoryInput:
         from ..models.visibility import Visibility  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
 
         def _parse_parent_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            parent_id_type_0: int = decode_int(data, "/parent_id", _devs)
+
+            return parent_id_type_0
+            parent_id_type_1 = cast(None, data)
+
+            return parent_id_type_1
 
         parent_id = _parse_parent_id(d.pop("parent_id", UNSET))
 
-        name = d.pop("name", UNSET)
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        template = d.pop("template", UNSET)
+        template: str | Unset = decode_str(d.pop("template", UNSET), "/template", _devs)
 
         _visibilities = d.pop("visibilities", UNSET)
         visibilities: list[Visibility] | Unset = UNSET
         if _visibilities is not UNSET:
+            _visibilities = as_list(_visibilities, "/visibilities", _devs)
+        if not isinstance(_visibilities, Unset):
             visibilities = []
-            for visibilities_item_data in _visibilities:
+            for visibilities_item_index, visibilities_item_data in enumerate(_visibilities):
                 visibilities_item = Visibility.from_dict(visibilities_item_data)
+                if visibilities_item._deviations:
+                    absorb(visibilities_item, "/visibilities" + "/" + str(visibilities_item_index), _devs)
 
                 visibilities.append(visibilities_item)
 
-        category_input = cls(
+        _decoded = cls(
             parent_id=parent_id,
             name=name,
             template=template,
             visibilities=visibilities,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        category_input.additional_properties = d
-        return category_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

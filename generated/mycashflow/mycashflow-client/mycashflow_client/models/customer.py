@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_datetime,
+    decode_int,
+    decode_str,
+)
 
 if TYPE_CHECKING:
     from ..models.customer_group import CustomerGroup
@@ -51,6 +60,7 @@ class Customer:
     customer_groups: list[CustomerGroup] | Unset = UNSET
     """ Customer groups of the customer (expandable). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -137,61 +147,71 @@ class Customer:
         from ..models.customer_group import CustomerGroup  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
 
         def _parse_external_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            external_id_type_0: str = decode_str(data, "/external_id", _devs)
+
+            return external_id_type_0
+            external_id_type_1 = cast(None, data)
+
+            return external_id_type_1
 
         external_id = _parse_external_id(d.pop("external_id", UNSET))
 
-        email = d.pop("email", UNSET)
+        email: str | Unset = decode_str(d.pop("email", UNSET), "/email", _devs)
 
-        vat_code = d.pop("vat_code", UNSET)
+        vat_code: str | Unset = decode_str(d.pop("vat_code", UNSET), "/vat_code", _devs)
 
-        company = d.pop("company", UNSET)
+        company: str | Unset = decode_str(d.pop("company", UNSET), "/company", _devs)
 
-        first_name = d.pop("first_name", UNSET)
+        first_name: str | Unset = decode_str(d.pop("first_name", UNSET), "/first_name", _devs)
 
-        last_name = d.pop("last_name", UNSET)
+        last_name: str | Unset = decode_str(d.pop("last_name", UNSET), "/last_name", _devs)
 
-        street_address = d.pop("street_address", UNSET)
+        street_address: str | Unset = decode_str(d.pop("street_address", UNSET), "/street_address", _devs)
 
-        postal_code = d.pop("postal_code", UNSET)
+        postal_code: str | Unset = decode_str(d.pop("postal_code", UNSET), "/postal_code", _devs)
 
-        city = d.pop("city", UNSET)
+        city: str | Unset = decode_str(d.pop("city", UNSET), "/city", _devs)
 
-        country = d.pop("country", UNSET)
+        country: str | Unset = decode_str(d.pop("country", UNSET), "/country", _devs)
 
-        phone = d.pop("phone", UNSET)
+        phone: str | Unset = decode_str(d.pop("phone", UNSET), "/phone", _devs)
 
         _customer_groups = d.pop("customer_groups", UNSET)
         customer_groups: list[CustomerGroup] | Unset = UNSET
         if _customer_groups is not UNSET:
+            _customer_groups = as_list(_customer_groups, "/customer_groups", _devs)
+        if not isinstance(_customer_groups, Unset):
             customer_groups = []
-            for customer_groups_item_data in _customer_groups:
+            for customer_groups_item_index, customer_groups_item_data in enumerate(_customer_groups):
                 customer_groups_item = CustomerGroup.from_dict(customer_groups_item_data)
+                if customer_groups_item._deviations:
+                    absorb(customer_groups_item, "/customer_groups" + "/" + str(customer_groups_item_index), _devs)
 
                 customer_groups.append(customer_groups_item)
 
-        customer = cls(
+        _decoded = cls(
             id=id,
             created_at=created_at,
             updated_at=updated_at,
@@ -208,9 +228,11 @@ class Customer:
             phone=phone,
             customer_groups=customer_groups,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        customer.additional_properties = d
-        return customer
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

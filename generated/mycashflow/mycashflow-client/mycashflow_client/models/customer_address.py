@@ -8,7 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="CustomerAddress")
 
@@ -38,6 +44,7 @@ class CustomerAddress:
     phone: str | Unset = UNSET
     """ Phone number """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -89,27 +96,28 @@ class CustomerAddress:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
-        customer_id = d.pop("customer_id", UNSET)
+        customer_id: int | Unset = decode_int(d.pop("customer_id", UNSET), "/customer_id", _devs)
 
-        company = d.pop("company", UNSET)
+        company: str | Unset = decode_str(d.pop("company", UNSET), "/company", _devs)
 
-        first_name = d.pop("first_name", UNSET)
+        first_name: str | Unset = decode_str(d.pop("first_name", UNSET), "/first_name", _devs)
 
-        last_name = d.pop("last_name", UNSET)
+        last_name: str | Unset = decode_str(d.pop("last_name", UNSET), "/last_name", _devs)
 
-        street_address = d.pop("street_address", UNSET)
+        street_address: str | Unset = decode_str(d.pop("street_address", UNSET), "/street_address", _devs)
 
-        postal_code = d.pop("postal_code", UNSET)
+        postal_code: str | Unset = decode_str(d.pop("postal_code", UNSET), "/postal_code", _devs)
 
-        city = d.pop("city", UNSET)
+        city: str | Unset = decode_str(d.pop("city", UNSET), "/city", _devs)
 
-        country = d.pop("country", UNSET)
+        country: str | Unset = decode_str(d.pop("country", UNSET), "/country", _devs)
 
-        phone = d.pop("phone", UNSET)
+        phone: str | Unset = decode_str(d.pop("phone", UNSET), "/phone", _devs)
 
-        customer_address = cls(
+        _decoded = cls(
             id=id,
             customer_id=customer_id,
             company=company,
@@ -121,9 +129,11 @@ class CustomerAddress:
             country=country,
             phone=phone,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        customer_address.additional_properties = d
-        return customer_address
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="CustomerGroupInput")
 
@@ -18,6 +23,7 @@ class CustomerGroupInput:
     name: str | Unset = UNSET
     """ Customer group name """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -33,14 +39,17 @@ class CustomerGroupInput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        _devs: list[Deviation] = []
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        customer_group_input = cls(
+        _decoded = cls(
             name=name,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        customer_group_input.additional_properties = d
-        return customer_group_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

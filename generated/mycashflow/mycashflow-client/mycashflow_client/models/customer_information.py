@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="CustomerInformation")
 
@@ -38,6 +43,7 @@ class CustomerInformation:
     email: str | Unset = UNSET
     """ E-mail address """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         company = self.company
@@ -89,27 +95,28 @@ class CustomerInformation:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        company = d.pop("company", UNSET)
+        _devs: list[Deviation] = []
+        company: str | Unset = decode_str(d.pop("company", UNSET), "/company", _devs)
 
-        vat_code = d.pop("vat_code", UNSET)
+        vat_code: str | Unset = decode_str(d.pop("vat_code", UNSET), "/vat_code", _devs)
 
-        first_name = d.pop("first_name", UNSET)
+        first_name: str | Unset = decode_str(d.pop("first_name", UNSET), "/first_name", _devs)
 
-        last_name = d.pop("last_name", UNSET)
+        last_name: str | Unset = decode_str(d.pop("last_name", UNSET), "/last_name", _devs)
 
-        street_address = d.pop("street_address", UNSET)
+        street_address: str | Unset = decode_str(d.pop("street_address", UNSET), "/street_address", _devs)
 
-        postal_code = d.pop("postal_code", UNSET)
+        postal_code: str | Unset = decode_str(d.pop("postal_code", UNSET), "/postal_code", _devs)
 
-        city = d.pop("city", UNSET)
+        city: str | Unset = decode_str(d.pop("city", UNSET), "/city", _devs)
 
-        country = d.pop("country", UNSET)
+        country: str | Unset = decode_str(d.pop("country", UNSET), "/country", _devs)
 
-        phone = d.pop("phone", UNSET)
+        phone: str | Unset = decode_str(d.pop("phone", UNSET), "/phone", _devs)
 
-        email = d.pop("email", UNSET)
+        email: str | Unset = decode_str(d.pop("email", UNSET), "/email", _devs)
 
-        customer_information = cls(
+        _decoded = cls(
             company=company,
             vat_code=vat_code,
             first_name=first_name,
@@ -121,9 +128,11 @@ class CustomerInformation:
             phone=phone,
             email=email,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        customer_information.additional_properties = d
-        return customer_information
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

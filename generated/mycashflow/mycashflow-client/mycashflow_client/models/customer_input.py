@@ -8,7 +8,12 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="CustomerInput")
 
@@ -38,6 +43,7 @@ class CustomerInput:
     phone: str | Unset = UNSET
     """ Phone number """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         external_id: None | str | Unset
@@ -97,37 +103,43 @@ class CustomerInput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        _devs: list[Deviation] = []
 
         def _parse_external_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            external_id_type_0: str = decode_str(data, "/external_id", _devs)
+
+            return external_id_type_0
+            external_id_type_1 = cast(None, data)
+
+            return external_id_type_1
 
         external_id = _parse_external_id(d.pop("external_id", UNSET))
 
-        email = d.pop("email", UNSET)
+        email: str | Unset = decode_str(d.pop("email", UNSET), "/email", _devs)
 
-        vat_code = d.pop("vat_code", UNSET)
+        vat_code: str | Unset = decode_str(d.pop("vat_code", UNSET), "/vat_code", _devs)
 
-        company = d.pop("company", UNSET)
+        company: str | Unset = decode_str(d.pop("company", UNSET), "/company", _devs)
 
-        first_name = d.pop("first_name", UNSET)
+        first_name: str | Unset = decode_str(d.pop("first_name", UNSET), "/first_name", _devs)
 
-        last_name = d.pop("last_name", UNSET)
+        last_name: str | Unset = decode_str(d.pop("last_name", UNSET), "/last_name", _devs)
 
-        street_address = d.pop("street_address", UNSET)
+        street_address: str | Unset = decode_str(d.pop("street_address", UNSET), "/street_address", _devs)
 
-        postal_code = d.pop("postal_code", UNSET)
+        postal_code: str | Unset = decode_str(d.pop("postal_code", UNSET), "/postal_code", _devs)
 
-        city = d.pop("city", UNSET)
+        city: str | Unset = decode_str(d.pop("city", UNSET), "/city", _devs)
 
-        country = d.pop("country", UNSET)
+        country: str | Unset = decode_str(d.pop("country", UNSET), "/country", _devs)
 
-        phone = d.pop("phone", UNSET)
+        phone: str | Unset = decode_str(d.pop("phone", UNSET), "/phone", _devs)
 
-        customer_input = cls(
+        _decoded = cls(
             external_id=external_id,
             email=email,
             vat_code=vat_code,
@@ -140,9 +152,11 @@ class CustomerInput:
             country=country,
             phone=phone,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        customer_input.additional_properties = d
-        return customer_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    is_no_object_lax,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.errors import Errors
@@ -24,6 +31,7 @@ class ErrorResponse:
     errors: Errors | Unset = UNSET
     """ Error messages keyed by field name; each field has its own array of messages. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         errors: dict[str, Any] | Unset = UNSET
@@ -43,19 +51,26 @@ class ErrorResponse:
         from ..models.errors import Errors  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
         _errors = d.pop("errors", UNSET)
         errors: Errors | Unset
         if isinstance(_errors, Unset):
             errors = UNSET
+        elif is_no_object_lax(_errors):
+            errors = no_object(_errors, "/errors", _devs)
         else:
             errors = Errors.from_dict(_errors)
+            if errors._deviations:
+                absorb(errors, "/errors", _devs)
 
-        error_response = cls(
+        _decoded = cls(
             errors=errors,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        error_response.additional_properties = d
-        return error_response
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import (
+    Deviation,
+    as_list,
+    decode_str,
+)
 
 T = TypeVar("T", bound="Errors")
 
@@ -21,6 +27,7 @@ class Errors:
     """
 
     additional_properties: dict[str, list[str]] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -33,16 +40,28 @@ class Errors:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        errors = cls()
+        _devs: list[Deviation] = []
+        _decoded = cls()
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-            additional_property = cast(list[str], prop_dict)
+            additional_property = []
+            _additional_property = prop_dict
+            for additional_property_item_index, additional_property_item_data in enumerate(
+                as_list(_additional_property, "", _devs) or []
+            ):
+                additional_property_item: str = decode_str(
+                    additional_property_item_data, "" + "/" + str(additional_property_item_index), _devs
+                )
+
+                additional_property.append(additional_property_item)
 
             additional_properties[prop_name] = additional_property
 
-        errors.additional_properties = additional_properties
-        return errors
+        _decoded.additional_properties = additional_properties
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

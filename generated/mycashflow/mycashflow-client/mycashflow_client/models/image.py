@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_datetime,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="Image")
 
@@ -25,6 +32,7 @@ class Image:
     filename: str | Unset = UNSET
     """ Image file name """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -56,33 +64,36 @@ class Image:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
 
-        filename = d.pop("filename", UNSET)
+        filename: str | Unset = decode_str(d.pop("filename", UNSET), "/filename", _devs)
 
-        image = cls(
+        _decoded = cls(
             id=id,
             created_at=created_at,
             updated_at=updated_at,
             filename=filename,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        image.additional_properties = d
-        return image
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    Deviation,
+)
+
 T = TypeVar("T", bound="ImageInput")
 
 
@@ -22,6 +26,7 @@ class ImageInput:
     """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -33,10 +38,13 @@ class ImageInput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        image_input = cls()
+        _devs: list[Deviation] = []
+        _decoded = cls()
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        image_input.additional_properties = d
-        return image_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

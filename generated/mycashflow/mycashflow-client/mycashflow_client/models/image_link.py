@@ -8,7 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="ImageLink")
 
@@ -26,6 +32,7 @@ class ImageLink:
     caption: str | Unset = UNSET
     """ Image caption """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         product_id = self.product_id
@@ -57,26 +64,29 @@ class ImageLink:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        product_id = d.pop("product_id", UNSET)
+        _devs: list[Deviation] = []
+        product_id: int | Unset = decode_int(d.pop("product_id", UNSET), "/product_id", _devs)
 
-        image_id = d.pop("image_id", UNSET)
+        image_id: int | Unset = decode_int(d.pop("image_id", UNSET), "/image_id", _devs)
 
-        sort = d.pop("sort", UNSET)
+        sort: int | Unset = decode_int(d.pop("sort", UNSET), "/sort", _devs)
 
-        filename = d.pop("filename", UNSET)
+        filename: str | Unset = decode_str(d.pop("filename", UNSET), "/filename", _devs)
 
-        caption = d.pop("caption", UNSET)
+        caption: str | Unset = decode_str(d.pop("caption", UNSET), "/caption", _devs)
 
-        image_link = cls(
+        _decoded = cls(
             product_id=product_id,
             image_id=image_id,
             sort=sort,
             filename=filename,
             caption=caption,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        image_link.additional_properties = d
-        return image_link
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

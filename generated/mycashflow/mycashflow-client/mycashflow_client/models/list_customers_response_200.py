@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    is_no_object_lax,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.customer import Customer
@@ -24,6 +32,7 @@ class ListCustomersResponse200:
     meta: Meta | Unset = UNSET
     """ Pagination details of a list response. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         data: list[dict[str, Any]] | Unset = UNSET
@@ -53,12 +62,17 @@ class ListCustomersResponse200:
         from ..models.meta import Meta  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
         _data = d.pop("data", UNSET)
         data: list[Customer] | Unset = UNSET
         if _data is not UNSET:
+            _data = as_list(_data, "/data", _devs)
+        if not isinstance(_data, Unset):
             data = []
-            for data_item_data in _data:
+            for data_item_index, data_item_data in enumerate(_data):
                 data_item = Customer.from_dict(data_item_data)
+                if data_item._deviations:
+                    absorb(data_item, "/data" + "/" + str(data_item_index), _devs)
 
                 data.append(data_item)
 
@@ -66,16 +80,22 @@ class ListCustomersResponse200:
         meta: Meta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
+        elif is_no_object_lax(_meta):
+            meta = no_object(_meta, "/meta", _devs)
         else:
             meta = Meta.from_dict(_meta)
+            if meta._deviations:
+                absorb(meta, "/meta", _devs)
 
-        list_customers_response_200 = cls(
+        _decoded = cls(
             data=data,
             meta=meta,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        list_customers_response_200.additional_properties = d
-        return list_customers_response_200
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="Meta")
 
@@ -29,6 +35,7 @@ class Meta:
     """ Reference to the next page (probably its URL); present only when a further page exists. Not documented by
     the vendor. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         page = self.page
@@ -60,26 +67,29 @@ class Meta:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        page = d.pop("page", UNSET)
+        _devs: list[Deviation] = []
+        page: int | Unset = decode_int(d.pop("page", UNSET), "/page", _devs)
 
-        page_size = d.pop("page_size", UNSET)
+        page_size: int | Unset = decode_int(d.pop("page_size", UNSET), "/page_size", _devs)
 
-        page_count = d.pop("page_count", UNSET)
+        page_count: int | Unset = decode_int(d.pop("page_count", UNSET), "/page_count", _devs)
 
-        item_count = d.pop("item_count", UNSET)
+        item_count: int | Unset = decode_int(d.pop("item_count", UNSET), "/item_count", _devs)
 
-        next_ = d.pop("next", UNSET)
+        next_: str | Unset = decode_str(d.pop("next", UNSET), "/next", _devs)
 
-        meta = cls(
+        _decoded = cls(
             page=page,
             page_size=page_size,
             page_count=page_count,
             item_count=item_count,
             next_=next_,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        meta.additional_properties = d
-        return meta
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,7 +9,19 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_datetime,
+    decode_float,
+    decode_int,
+    decode_str,
+    is_no_object_lax,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.customer_information import CustomerInformation
@@ -89,6 +101,7 @@ class Order:
     """ Events (expandable). """
     tax_summary: TaxSummary | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -294,21 +307,22 @@ class Order:
         from ..models.tax_summary import TaxSummary  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
 
         def _parse_archived_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -318,12 +332,14 @@ class Order:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                archived_at_type_0 = datetime.datetime.fromisoformat(data)
+                archived_at_type_0 = decode_datetime(data, "/archived_at", _devs)
 
                 return archived_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            archived_at_type_1 = cast(None, data)
+
+            return archived_at_type_1
 
         archived_at = _parse_archived_at(d.pop("archived_at", UNSET))
 
@@ -332,20 +348,30 @@ class Order:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            external_id_type_0: str = decode_str(data, "/external_id", _devs)
+
+            return external_id_type_0
+            external_id_type_1 = cast(None, data)
+
+            return external_id_type_1
 
         external_id = _parse_external_id(d.pop("external_id", UNSET))
 
-        version_id = d.pop("version_id", UNSET)
+        version_id: int | Unset = decode_int(d.pop("version_id", UNSET), "/version_id", _devs)
 
-        language = d.pop("language", UNSET)
+        language: str | Unset = decode_str(d.pop("language", UNSET), "/language", _devs)
 
         def _parse_customer_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            customer_id_type_0: int = decode_int(data, "/customer_id", _devs)
+
+            return customer_id_type_0
+            customer_id_type_1 = cast(None, data)
+
+            return customer_id_type_1
 
         customer_id = _parse_customer_id(d.pop("customer_id", UNSET))
 
@@ -354,7 +380,12 @@ class Order:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            customer_external_id_type_0: str = decode_str(data, "/customer_external_id", _devs)
+
+            return customer_external_id_type_0
+            customer_external_id_type_1 = cast(None, data)
+
+            return customer_external_id_type_1
 
         customer_external_id = _parse_customer_external_id(d.pop("customer_external_id", UNSET))
 
@@ -363,7 +394,12 @@ class Order:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            shipping_method_id_type_0: int = decode_int(data, "/shipping_method_id", _devs)
+
+            return shipping_method_id_type_0
+            shipping_method_id_type_1 = cast(None, data)
+
+            return shipping_method_id_type_1
 
         shipping_method_id = _parse_shipping_method_id(d.pop("shipping_method_id", UNSET))
 
@@ -372,7 +408,12 @@ class Order:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            payment_method_id_type_0: int = decode_int(data, "/payment_method_id", _devs)
+
+            return payment_method_id_type_0
+            payment_method_id_type_1 = cast(None, data)
+
+            return payment_method_id_type_1
 
         payment_method_id = _parse_payment_method_id(d.pop("payment_method_id", UNSET))
 
@@ -380,82 +421,112 @@ class Order:
         customer_information: CustomerInformation | Unset
         if isinstance(_customer_information, Unset):
             customer_information = UNSET
+        elif is_no_object_lax(_customer_information):
+            customer_information = no_object(_customer_information, "/customer_information", _devs)
         else:
             customer_information = CustomerInformation.from_dict(_customer_information)
+            if customer_information._deviations:
+                absorb(customer_information, "/customer_information", _devs)
 
         _shipping_address = d.pop("shipping_address", UNSET)
         shipping_address: ShippingAddress | Unset
         if isinstance(_shipping_address, Unset):
             shipping_address = UNSET
+        elif is_no_object_lax(_shipping_address):
+            shipping_address = no_object(_shipping_address, "/shipping_address", _devs)
         else:
             shipping_address = ShippingAddress.from_dict(_shipping_address)
+            if shipping_address._deviations:
+                absorb(shipping_address, "/shipping_address", _devs)
 
         different_shipping_address = d.pop("different_shipping_address", UNSET)
 
-        subtotal = d.pop("subtotal", UNSET)
+        subtotal: float | Unset = decode_float(d.pop("subtotal", UNSET), "/subtotal", _devs)
 
-        discount = d.pop("discount", UNSET)
+        discount: float | Unset = decode_float(d.pop("discount", UNSET), "/discount", _devs)
 
-        shipping_costs = d.pop("shipping_costs", UNSET)
+        shipping_costs: float | Unset = decode_float(d.pop("shipping_costs", UNSET), "/shipping_costs", _devs)
 
-        payment_costs = d.pop("payment_costs", UNSET)
+        payment_costs: float | Unset = decode_float(d.pop("payment_costs", UNSET), "/payment_costs", _devs)
 
-        total = d.pop("total", UNSET)
+        total: float | Unset = decode_float(d.pop("total", UNSET), "/total", _devs)
 
-        status = d.pop("status", UNSET)
+        status: str | Unset = decode_str(d.pop("status", UNSET), "/status", _devs)
 
-        details = d.pop("details", UNSET)
+        details: str | Unset = decode_str(d.pop("details", UNSET), "/details", _devs)
 
-        receipt_url = d.pop("receipt_url", UNSET)
+        receipt_url: str | Unset = decode_str(d.pop("receipt_url", UNSET), "/receipt_url", _devs)
 
-        return_document_url = d.pop("return_document_url", UNSET)
+        return_document_url: str | Unset = decode_str(
+            d.pop("return_document_url", UNSET), "/return_document_url", _devs
+        )
 
-        dispatch_note_url = d.pop("dispatch_note_url", UNSET)
+        dispatch_note_url: str | Unset = decode_str(d.pop("dispatch_note_url", UNSET), "/dispatch_note_url", _devs)
 
-        custom_data = d.pop("custom_data", UNSET)
+        custom_data = cast(Any | Unset, d.pop("custom_data", UNSET))
 
         _products = d.pop("products", UNSET)
         products: list[OrderProduct] | Unset = UNSET
         if _products is not UNSET:
+            _products = as_list(_products, "/products", _devs)
+        if not isinstance(_products, Unset):
             products = []
-            for products_item_data in _products:
+            for products_item_index, products_item_data in enumerate(_products):
                 products_item = OrderProduct.from_dict(products_item_data)
+                if products_item._deviations:
+                    absorb(products_item, "/products" + "/" + str(products_item_index), _devs)
 
                 products.append(products_item)
 
         _shipments = d.pop("shipments", UNSET)
         shipments: list[Shipment] | Unset = UNSET
         if _shipments is not UNSET:
+            _shipments = as_list(_shipments, "/shipments", _devs)
+        if not isinstance(_shipments, Unset):
             shipments = []
-            for shipments_item_data in _shipments:
+            for shipments_item_index, shipments_item_data in enumerate(_shipments):
                 shipments_item = Shipment.from_dict(shipments_item_data)
+                if shipments_item._deviations:
+                    absorb(shipments_item, "/shipments" + "/" + str(shipments_item_index), _devs)
 
                 shipments.append(shipments_item)
 
         _payments = d.pop("payments", UNSET)
         payments: list[Payment] | Unset = UNSET
         if _payments is not UNSET:
+            _payments = as_list(_payments, "/payments", _devs)
+        if not isinstance(_payments, Unset):
             payments = []
-            for payments_item_data in _payments:
+            for payments_item_index, payments_item_data in enumerate(_payments):
                 payments_item = Payment.from_dict(payments_item_data)
+                if payments_item._deviations:
+                    absorb(payments_item, "/payments" + "/" + str(payments_item_index), _devs)
 
                 payments.append(payments_item)
 
         _comments = d.pop("comments", UNSET)
         comments: list[OrderComment] | Unset = UNSET
         if _comments is not UNSET:
+            _comments = as_list(_comments, "/comments", _devs)
+        if not isinstance(_comments, Unset):
             comments = []
-            for comments_item_data in _comments:
+            for comments_item_index, comments_item_data in enumerate(_comments):
                 comments_item = OrderComment.from_dict(comments_item_data)
+                if comments_item._deviations:
+                    absorb(comments_item, "/comments" + "/" + str(comments_item_index), _devs)
 
                 comments.append(comments_item)
 
         _events = d.pop("events", UNSET)
         events: list[OrderEvent] | Unset = UNSET
         if _events is not UNSET:
+            _events = as_list(_events, "/events", _devs)
+        if not isinstance(_events, Unset):
             events = []
-            for events_item_data in _events:
+            for events_item_index, events_item_data in enumerate(_events):
                 events_item = OrderEvent.from_dict(events_item_data)
+                if events_item._deviations:
+                    absorb(events_item, "/events" + "/" + str(events_item_index), _devs)
 
                 events.append(events_item)
 
@@ -463,10 +534,14 @@ class Order:
         tax_summary: TaxSummary | Unset
         if isinstance(_tax_summary, Unset):
             tax_summary = UNSET
+        elif is_no_object_lax(_tax_summary):
+            tax_summary = no_object(_tax_summary, "/tax_summary", _devs)
         else:
             tax_summary = TaxSummary.from_dict(_tax_summary)
+            if tax_summary._deviations:
+                absorb(tax_summary, "/tax_summary", _devs)
 
-        order = cls(
+        _decoded = cls(
             id=id,
             created_at=created_at,
             updated_at=updated_at,
@@ -499,9 +574,11 @@ class Order:
             events=events,
             tax_summary=tax_summary,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        order.additional_properties = d
-        return order
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

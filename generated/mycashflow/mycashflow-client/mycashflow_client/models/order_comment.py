@@ -9,7 +9,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_datetime,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="OrderComment")
 
@@ -27,6 +34,7 @@ class OrderComment:
     text: str | Unset = UNSET
     """ Comment text """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         order_id = self.order_id
@@ -64,38 +72,46 @@ class OrderComment:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        order_id = d.pop("order_id", UNSET)
+        _devs: list[Deviation] = []
+        order_id: int | Unset = decode_int(d.pop("order_id", UNSET), "/order_id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
         def _parse_user_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            user_id_type_0: int = decode_int(data, "/user_id", _devs)
+
+            return user_id_type_0
+            user_id_type_1 = cast(None, data)
+
+            return user_id_type_1
 
         user_id = _parse_user_id(d.pop("user_id", UNSET))
 
-        visibility = d.pop("visibility", UNSET)
+        visibility: str | Unset = decode_str(d.pop("visibility", UNSET), "/visibility", _devs)
 
-        text = d.pop("text", UNSET)
+        text: str | Unset = decode_str(d.pop("text", UNSET), "/text", _devs)
 
-        order_comment = cls(
+        _decoded = cls(
             order_id=order_id,
             created_at=created_at,
             user_id=user_id,
             visibility=visibility,
             text=text,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        order_comment.additional_properties = d
-        return order_comment
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    decode_datetime,
+    decode_str,
+    is_no_object_lax,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.order_event_data import OrderEventData
@@ -29,6 +38,7 @@ class OrderEvent:
     data: OrderEventData | Unset = UNSET
     """ Event data """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         created_at: str | Unset = UNSET
@@ -62,33 +72,40 @@ class OrderEvent:
         from ..models.order_event_data import OrderEventData  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
-        code = d.pop("code", UNSET)
+        code: str | Unset = decode_str(d.pop("code", UNSET), "/code", _devs)
 
-        message = d.pop("message", UNSET)
+        message: str | Unset = decode_str(d.pop("message", UNSET), "/message", _devs)
 
         _data = d.pop("data", UNSET)
         data: OrderEventData | Unset
         if isinstance(_data, Unset):
             data = UNSET
+        elif is_no_object_lax(_data):
+            data = no_object(_data, "/data", _devs)
         else:
             data = OrderEventData.from_dict(_data)
+            if data._deviations:
+                absorb(data, "/data", _devs)
 
-        order_event = cls(
+        _decoded = cls(
             created_at=created_at,
             code=code,
             message=message,
             data=data,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        order_event.additional_properties = d
-        return order_event
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_int,
+    decode_str,
+    is_no_object_lax,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.customer_information import CustomerInformation
@@ -44,6 +54,7 @@ class OrderInput:
     products: list[OrderProductInput] | Unset = UNSET
     """ Order rows. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         external_id: None | str | Unset
@@ -128,26 +139,37 @@ class OrderInput:
         from ..models.shipping_address import ShippingAddress  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
 
         def _parse_external_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            external_id_type_0: str = decode_str(data, "/external_id", _devs)
+
+            return external_id_type_0
+            external_id_type_1 = cast(None, data)
+
+            return external_id_type_1
 
         external_id = _parse_external_id(d.pop("external_id", UNSET))
 
-        version_id = d.pop("version_id", UNSET)
+        version_id: int | Unset = decode_int(d.pop("version_id", UNSET), "/version_id", _devs)
 
-        language = d.pop("language", UNSET)
+        language: str | Unset = decode_str(d.pop("language", UNSET), "/language", _devs)
 
         def _parse_customer_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            customer_id_type_0: int = decode_int(data, "/customer_id", _devs)
+
+            return customer_id_type_0
+            customer_id_type_1 = cast(None, data)
+
+            return customer_id_type_1
 
         customer_id = _parse_customer_id(d.pop("customer_id", UNSET))
 
@@ -155,15 +177,23 @@ class OrderInput:
         customer_information: CustomerInformation | Unset
         if isinstance(_customer_information, Unset):
             customer_information = UNSET
+        elif is_no_object_lax(_customer_information):
+            customer_information = no_object(_customer_information, "/customer_information", _devs)
         else:
             customer_information = CustomerInformation.from_dict(_customer_information)
+            if customer_information._deviations:
+                absorb(customer_information, "/customer_information", _devs)
 
         _shipping_address = d.pop("shipping_address", UNSET)
         shipping_address: ShippingAddress | Unset
         if isinstance(_shipping_address, Unset):
             shipping_address = UNSET
+        elif is_no_object_lax(_shipping_address):
+            shipping_address = no_object(_shipping_address, "/shipping_address", _devs)
         else:
             shipping_address = ShippingAddress.from_dict(_shipping_address)
+            if shipping_address._deviations:
+                absorb(shipping_address, "/shipping_address", _devs)
 
         different_shipping_address = d.pop("different_shipping_address", UNSET)
 
@@ -172,7 +202,12 @@ class OrderInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            shipping_method_id_type_0: int = decode_int(data, "/shipping_method_id", _devs)
+
+            return shipping_method_id_type_0
+            shipping_method_id_type_1 = cast(None, data)
+
+            return shipping_method_id_type_1
 
         shipping_method_id = _parse_shipping_method_id(d.pop("shipping_method_id", UNSET))
 
@@ -181,22 +216,31 @@ class OrderInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            payment_method_id_type_0: int = decode_int(data, "/payment_method_id", _devs)
+
+            return payment_method_id_type_0
+            payment_method_id_type_1 = cast(None, data)
+
+            return payment_method_id_type_1
 
         payment_method_id = _parse_payment_method_id(d.pop("payment_method_id", UNSET))
 
-        details = d.pop("details", UNSET)
+        details: str | Unset = decode_str(d.pop("details", UNSET), "/details", _devs)
 
         _products = d.pop("products", UNSET)
         products: list[OrderProductInput] | Unset = UNSET
         if _products is not UNSET:
+            _products = as_list(_products, "/products", _devs)
+        if not isinstance(_products, Unset):
             products = []
-            for products_item_data in _products:
+            for products_item_index, products_item_data in enumerate(_products):
                 products_item = OrderProductInput.from_dict(products_item_data)
+                if products_item._deviations:
+                    absorb(products_item, "/products" + "/" + str(products_item_index), _devs)
 
                 products.append(products_item)
 
-        order_input = cls(
+        _decoded = cls(
             external_id=external_id,
             version_id=version_id,
             language=language,
@@ -209,9 +253,11 @@ class OrderInput:
             details=details,
             products=products,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        order_input.additional_properties = d
-        return order_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

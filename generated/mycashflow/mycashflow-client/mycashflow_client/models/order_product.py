@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_datetime,
+    decode_float,
+    decode_int,
+    decode_str,
+)
 
 if TYPE_CHECKING:
     from ..models.order_product_return_reasons_item import OrderProductReturnReasonsItem
@@ -75,6 +85,7 @@ class OrderProduct:
     return_reasons: list[OrderProductReturnReasonsItem] | Unset = UNSET
     """ Return reasons (expandable with products.return_reasons). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -243,21 +254,22 @@ class OrderProduct:
         from ..models.order_product_return_reasons_item import OrderProductReturnReasonsItem  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
 
         def _parse_delivered_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -267,25 +279,32 @@ class OrderProduct:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                delivered_at_type_0 = datetime.datetime.fromisoformat(data)
+                delivered_at_type_0 = decode_datetime(data, "/delivered_at", _devs)
 
                 return delivered_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            delivered_at_type_1 = cast(None, data)
+
+            return delivered_at_type_1
 
         delivered_at = _parse_delivered_at(d.pop("delivered_at", UNSET))
 
-        order_id = d.pop("order_id", UNSET)
+        order_id: int | Unset = decode_int(d.pop("order_id", UNSET), "/order_id", _devs)
 
-        product_id = d.pop("product_id", UNSET)
+        product_id: int | Unset = decode_int(d.pop("product_id", UNSET), "/product_id", _devs)
 
         def _parse_variation_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            variation_id_type_0: int = decode_int(data, "/variation_id", _devs)
+
+            return variation_id_type_0
+            variation_id_type_1 = cast(None, data)
+
+            return variation_id_type_1
 
         variation_id = _parse_variation_id(d.pop("variation_id", UNSET))
 
@@ -294,7 +313,12 @@ class OrderProduct:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            download_id_type_0: int = decode_int(data, "/download_id", _devs)
+
+            return download_id_type_0
+            download_id_type_1 = cast(None, data)
+
+            return download_id_type_1
 
         download_id = _parse_download_id(d.pop("download_id", UNSET))
 
@@ -303,7 +327,12 @@ class OrderProduct:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            download_time_ends_type_0: str = decode_str(data, "/download_time_ends", _devs)
+
+            return download_time_ends_type_0
+            download_time_ends_type_1 = cast(None, data)
+
+            return download_time_ends_type_1
 
         download_time_ends = _parse_download_time_ends(d.pop("download_time_ends", UNSET))
 
@@ -312,7 +341,12 @@ class OrderProduct:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            download_times_left_type_0: int = decode_int(data, "/download_times_left", _devs)
+
+            return download_times_left_type_0
+            download_times_left_type_1 = cast(None, data)
+
+            return download_times_left_type_1
 
         download_times_left = _parse_download_times_left(d.pop("download_times_left", UNSET))
 
@@ -321,7 +355,12 @@ class OrderProduct:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            download_url_type_0: str = decode_str(data, "/download_url", _devs)
+
+            return download_url_type_0
+            download_url_type_1 = cast(None, data)
+
+            return download_url_type_1
 
         download_url = _parse_download_url(d.pop("download_url", UNSET))
 
@@ -330,18 +369,28 @@ class OrderProduct:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            customizations_type_0: str = decode_str(data, "/customizations", _devs)
+
+            return customizations_type_0
+            customizations_type_1 = cast(None, data)
+
+            return customizations_type_1
 
         customizations = _parse_customizations(d.pop("customizations", UNSET))
 
-        vat_rate = d.pop("vat_rate", UNSET)
+        vat_rate: int | Unset = decode_int(d.pop("vat_rate", UNSET), "/vat_rate", _devs)
 
         def _parse_bundle_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            bundle_id_type_0: int = decode_int(data, "/bundle_id", _devs)
+
+            return bundle_id_type_0
+            bundle_id_type_1 = cast(None, data)
+
+            return bundle_id_type_1
 
         bundle_id = _parse_bundle_id(d.pop("bundle_id", UNSET))
 
@@ -350,32 +399,42 @@ class OrderProduct:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            campaign_id_type_0: int = decode_int(data, "/campaign_id", _devs)
+
+            return campaign_id_type_0
+            campaign_id_type_1 = cast(None, data)
+
+            return campaign_id_type_1
 
         campaign_id = _parse_campaign_id(d.pop("campaign_id", UNSET))
 
-        unit_price = d.pop("unit_price", UNSET)
+        unit_price: float | Unset = decode_float(d.pop("unit_price", UNSET), "/unit_price", _devs)
 
-        purchase_price = d.pop("purchase_price", UNSET)
+        purchase_price: float | Unset = decode_float(d.pop("purchase_price", UNSET), "/purchase_price", _devs)
 
-        quantity = d.pop("quantity", UNSET)
+        quantity: int | Unset = decode_int(d.pop("quantity", UNSET), "/quantity", _devs)
 
-        product_code = d.pop("product_code", UNSET)
+        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
 
-        product_name = d.pop("product_name", UNSET)
+        product_name: str | Unset = decode_str(d.pop("product_name", UNSET), "/product_name", _devs)
 
-        model_name = d.pop("model_name", UNSET)
+        model_name: str | Unset = decode_str(d.pop("model_name", UNSET), "/model_name", _devs)
 
-        warranty = d.pop("warranty", UNSET)
+        warranty: int | Unset = decode_int(d.pop("warranty", UNSET), "/warranty", _devs)
 
-        custom_data = d.pop("custom_data", UNSET)
+        custom_data = cast(Any | Unset, d.pop("custom_data", UNSET))
 
         def _parse_shipment_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            shipment_id_type_0: int = decode_int(data, "/shipment_id", _devs)
+
+            return shipment_id_type_0
+            shipment_id_type_1 = cast(None, data)
+
+            return shipment_id_type_1
 
         shipment_id = _parse_shipment_id(d.pop("shipment_id", UNSET))
 
@@ -384,13 +443,17 @@ class OrderProduct:
         _return_reasons = d.pop("return_reasons", UNSET)
         return_reasons: list[OrderProductReturnReasonsItem] | Unset = UNSET
         if _return_reasons is not UNSET:
+            _return_reasons = as_list(_return_reasons, "/return_reasons", _devs)
+        if not isinstance(_return_reasons, Unset):
             return_reasons = []
-            for return_reasons_item_data in _return_reasons:
+            for return_reasons_item_index, return_reasons_item_data in enumerate(_return_reasons):
                 return_reasons_item = OrderProductReturnReasonsItem.from_dict(return_reasons_item_data)
+                if return_reasons_item._deviations:
+                    absorb(return_reasons_item, "/return_reasons" + "/" + str(return_reasons_item_index), _devs)
 
                 return_reasons.append(return_reasons_item)
 
-        order_product = cls(
+        _decoded = cls(
             id=id,
             created_at=created_at,
             updated_at=updated_at,
@@ -418,9 +481,11 @@ class OrderProduct:
             return_to_stock=return_to_stock,
             return_reasons=return_reasons,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        order_product.additional_properties = d
-        return order_product
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_float,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="OrderProductInput")
 
@@ -26,6 +33,7 @@ class OrderProductInput:
     unit_price: float | Unset = UNSET
     """ Unit price """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         product_id = self.product_id
@@ -61,33 +69,41 @@ class OrderProductInput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        product_id = d.pop("product_id", UNSET)
+        _devs: list[Deviation] = []
+        product_id: int | Unset = decode_int(d.pop("product_id", UNSET), "/product_id", _devs)
 
         def _parse_variation_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            variation_id_type_0: int = decode_int(data, "/variation_id", _devs)
+
+            return variation_id_type_0
+            variation_id_type_1 = cast(None, data)
+
+            return variation_id_type_1
 
         variation_id = _parse_variation_id(d.pop("variation_id", UNSET))
 
-        product_code = d.pop("product_code", UNSET)
+        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
 
-        quantity = d.pop("quantity", UNSET)
+        quantity: int | Unset = decode_int(d.pop("quantity", UNSET), "/quantity", _devs)
 
-        unit_price = d.pop("unit_price", UNSET)
+        unit_price: float | Unset = decode_float(d.pop("unit_price", UNSET), "/unit_price", _devs)
 
-        order_product_input = cls(
+        _decoded = cls(
             product_id=product_id,
             variation_id=variation_id,
             product_code=product_code,
             quantity=quantity,
             unit_price=unit_price,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        order_product_input.additional_properties = d
-        return order_product_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,12 +8,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    Deviation,
+    decode_str,
+)
+
 T = TypeVar("T", bound="OrderProductReturnReasonsItem")
 
 
 @_attrs_define
 class OrderProductReturnReasonsItem:
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -25,10 +31,19 @@ class OrderProductReturnReasonsItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        order_product_return_reasons_item = cls()
+        _devs: list[Deviation] = []
+        _decoded = cls()
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        order_product_return_reasons_item.additional_properties = d
-        return order_product_return_reasons_item
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional_property: str = decode_str(prop_dict, "", _devs)
+
+            additional_properties[prop_name] = additional_property
+
+        _decoded.additional_properties = additional_properties
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

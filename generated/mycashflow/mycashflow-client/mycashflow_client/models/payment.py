@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.payment_status import PaymentStatus
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_datetime,
+    decode_float,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="Payment")
 
@@ -44,6 +52,7 @@ class Payment:
     status: PaymentStatus | Unset = UNSET
     """ Payment status """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -117,42 +126,48 @@ class Payment:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
 
-        order_id = d.pop("order_id", UNSET)
+        order_id: int | Unset = decode_int(d.pop("order_id", UNSET), "/order_id", _devs)
 
-        payment_method_id = d.pop("payment_method_id", UNSET)
+        payment_method_id: int | Unset = decode_int(d.pop("payment_method_id", UNSET), "/payment_method_id", _devs)
 
-        reference = d.pop("reference", UNSET)
+        reference: str | Unset = decode_str(d.pop("reference", UNSET), "/reference", _devs)
 
         def _parse_external_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            external_id_type_0: str = decode_str(data, "/external_id", _devs)
+
+            return external_id_type_0
+            external_id_type_1 = cast(None, data)
+
+            return external_id_type_1
 
         external_id = _parse_external_id(d.pop("external_id", UNSET))
 
-        amount = d.pop("amount", UNSET)
+        amount: float | Unset = decode_float(d.pop("amount", UNSET), "/amount", _devs)
 
-        currency = d.pop("currency", UNSET)
+        currency: str | Unset = decode_str(d.pop("currency", UNSET), "/currency", _devs)
 
-        exchange_rate = d.pop("exchange_rate", UNSET)
+        exchange_rate: float | Unset = decode_float(d.pop("exchange_rate", UNSET), "/exchange_rate", _devs)
 
         is_confirmed = d.pop("is_confirmed", UNSET)
 
@@ -165,7 +180,7 @@ class Payment:
         else:
             status = PaymentStatus(_status)
 
-        payment = cls(
+        _decoded = cls(
             id=id,
             created_at=created_at,
             updated_at=updated_at,
@@ -180,9 +195,11 @@ class Payment:
             is_paid=is_paid,
             status=status,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        payment.additional_properties = d
-        return payment
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

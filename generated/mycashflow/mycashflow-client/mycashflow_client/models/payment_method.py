@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_datetime,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="PaymentMethod")
 
@@ -35,6 +42,7 @@ class PaymentMethod:
     provider: str | Unset = UNSET
     """ Payment service provider """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -86,35 +94,36 @@ class PaymentMethod:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
 
-        name = d.pop("name", UNSET)
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        description = d.pop("description", UNSET)
+        description: str | Unset = decode_str(d.pop("description", UNSET), "/description", _devs)
 
-        username = d.pop("username", UNSET)
+        username: str | Unset = decode_str(d.pop("username", UNSET), "/username", _devs)
 
-        product_code = d.pop("product_code", UNSET)
+        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
 
-        sort = d.pop("sort", UNSET)
+        sort: int | Unset = decode_int(d.pop("sort", UNSET), "/sort", _devs)
 
-        provider = d.pop("provider", UNSET)
+        provider: str | Unset = decode_str(d.pop("provider", UNSET), "/provider", _devs)
 
-        payment_method = cls(
+        _decoded = cls(
             id=id,
             created_at=created_at,
             updated_at=updated_at,
@@ -125,9 +134,11 @@ class PaymentMethod:
             sort=sort,
             provider=provider,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        payment_method.additional_properties = d
-        return payment_method
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

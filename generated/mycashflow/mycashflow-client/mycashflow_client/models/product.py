@@ -9,7 +9,18 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_datetime,
+    decode_float,
+    decode_int,
+    decode_str,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.brand import Brand
@@ -93,6 +104,7 @@ class Product:
     stock_item: list[str] | StockItem | Unset = UNSET
     """ The product's stock item (expandable); `[]` when the product has none. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.brand import Brand  # noqa: PLC0415
@@ -316,50 +328,56 @@ class Product:
         from ..models.visibility import Visibility  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
 
-        product_code = d.pop("product_code", UNSET)
+        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
 
-        supplier_code = d.pop("supplier_code", UNSET)
+        supplier_code: str | Unset = decode_str(d.pop("supplier_code", UNSET), "/supplier_code", _devs)
 
-        name = d.pop("name", UNSET)
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        description = d.pop("description", UNSET)
+        description: str | Unset = decode_str(d.pop("description", UNSET), "/description", _devs)
 
-        information = d.pop("information", UNSET)
+        information: str | Unset = decode_str(d.pop("information", UNSET), "/information", _devs)
 
-        keywords = d.pop("keywords", UNSET)
+        keywords: str | Unset = decode_str(d.pop("keywords", UNSET), "/keywords", _devs)
 
-        price = d.pop("price", UNSET)
+        price: float | Unset = decode_float(d.pop("price", UNSET), "/price", _devs)
 
-        purchase_price = d.pop("purchase_price", UNSET)
+        purchase_price: float | Unset = decode_float(d.pop("purchase_price", UNSET), "/purchase_price", _devs)
 
-        vat_rate = d.pop("vat_rate", UNSET)
+        vat_rate: int | Unset = decode_int(d.pop("vat_rate", UNSET), "/vat_rate", _devs)
 
-        weight = d.pop("weight", UNSET)
+        weight: float | Unset = decode_float(d.pop("weight", UNSET), "/weight", _devs)
 
-        warranty = d.pop("warranty", UNSET)
+        warranty: int | Unset = decode_int(d.pop("warranty", UNSET), "/warranty", _devs)
 
         def _parse_brand_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            brand_id_type_0: int = decode_int(data, "/brand_id", _devs)
+
+            return brand_id_type_0
+            brand_id_type_1 = cast(None, data)
+
+            return brand_id_type_1
 
         brand_id = _parse_brand_id(d.pop("brand_id", UNSET))
 
@@ -368,7 +386,12 @@ class Product:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            supplier_id_type_0: int = decode_int(data, "/supplier_id", _devs)
+
+            return supplier_id_type_0
+            supplier_id_type_1 = cast(None, data)
+
+            return supplier_id_type_1
 
         supplier_id = _parse_supplier_id(d.pop("supplier_id", UNSET))
 
@@ -377,7 +400,12 @@ class Product:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            available_from_type_0: str = decode_str(data, "/available_from", _devs)
+
+            return available_from_type_0
+            available_from_type_1 = cast(None, data)
+
+            return available_from_type_1
 
         available_from = _parse_available_from(d.pop("available_from", UNSET))
 
@@ -386,7 +414,12 @@ class Product:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            available_to_type_0: str = decode_str(data, "/available_to", _devs)
+
+            return available_to_type_0
+            available_to_type_1 = cast(None, data)
+
+            return available_to_type_1
 
         available_to = _parse_available_to(d.pop("available_to", UNSET))
 
@@ -395,7 +428,12 @@ class Product:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            visible_from_type_0: str = decode_str(data, "/visible_from", _devs)
+
+            return visible_from_type_0
+            visible_from_type_1 = cast(None, data)
+
+            return visible_from_type_1
 
         visible_from = _parse_visible_from(d.pop("visible_from", UNSET))
 
@@ -404,7 +442,12 @@ class Product:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            purchasable_from_type_0: str = decode_str(data, "/purchasable_from", _devs)
+
+            return purchasable_from_type_0
+            purchasable_from_type_1 = cast(None, data)
+
+            return purchasable_from_type_1
 
         purchasable_from = _parse_purchasable_from(d.pop("purchasable_from", UNSET))
 
@@ -413,104 +456,161 @@ class Product:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            order_limit_type_0: int = decode_int(data, "/order_limit", _devs)
+
+            return order_limit_type_0
+            order_limit_type_1 = cast(None, data)
+
+            return order_limit_type_1
 
         order_limit = _parse_order_limit(d.pop("order_limit", UNSET))
 
         featured = d.pop("featured", UNSET)
 
-        seo_title = d.pop("seo_title", UNSET)
+        seo_title: str | Unset = decode_str(d.pop("seo_title", UNSET), "/seo_title", _devs)
 
-        seo_page_title = d.pop("seo_page_title", UNSET)
+        seo_page_title: str | Unset = decode_str(d.pop("seo_page_title", UNSET), "/seo_page_title", _devs)
 
-        seo_meta_description = d.pop("seo_meta_description", UNSET)
+        seo_meta_description: str | Unset = decode_str(
+            d.pop("seo_meta_description", UNSET), "/seo_meta_description", _devs
+        )
 
-        barcode = d.pop("barcode", UNSET)
+        barcode: str | Unset = decode_str(d.pop("barcode", UNSET), "/barcode", _devs)
 
         _translations = d.pop("translations", UNSET)
         translations: list[ProductTranslation] | Unset = UNSET
         if _translations is not UNSET:
+            _translations = as_list(_translations, "/translations", _devs)
+        if not isinstance(_translations, Unset):
             translations = []
-            for translations_item_data in _translations:
+            for translations_item_index, translations_item_data in enumerate(_translations):
                 translations_item = ProductTranslation.from_dict(translations_item_data)
+                if translations_item._deviations:
+                    absorb(translations_item, "/translations" + "/" + str(translations_item_index), _devs)
 
                 translations.append(translations_item)
 
         _visibilities = d.pop("visibilities", UNSET)
         visibilities: list[Visibility] | Unset = UNSET
         if _visibilities is not UNSET:
+            _visibilities = as_list(_visibilities, "/visibilities", _devs)
+        if not isinstance(_visibilities, Unset):
             visibilities = []
-            for visibilities_item_data in _visibilities:
+            for visibilities_item_index, visibilities_item_data in enumerate(_visibilities):
                 visibilities_item = Visibility.from_dict(visibilities_item_data)
+                if visibilities_item._deviations:
+                    absorb(visibilities_item, "/visibilities" + "/" + str(visibilities_item_index), _devs)
 
                 visibilities.append(visibilities_item)
 
         _category_links = d.pop("category_links", UNSET)
         category_links: list[ProductCategoryLinksItem] | Unset = UNSET
         if _category_links is not UNSET:
+            _category_links = as_list(_category_links, "/category_links", _devs)
+        if not isinstance(_category_links, Unset):
             category_links = []
-            for category_links_item_data in _category_links:
+            for category_links_item_index, category_links_item_data in enumerate(_category_links):
                 category_links_item = ProductCategoryLinksItem.from_dict(category_links_item_data)
+                if category_links_item._deviations:
+                    absorb(category_links_item, "/category_links" + "/" + str(category_links_item_index), _devs)
 
                 category_links.append(category_links_item)
 
         _image_links = d.pop("image_links", UNSET)
         image_links: list[ImageLink] | Unset = UNSET
         if _image_links is not UNSET:
+            _image_links = as_list(_image_links, "/image_links", _devs)
+        if not isinstance(_image_links, Unset):
             image_links = []
-            for image_links_item_data in _image_links:
+            for image_links_item_index, image_links_item_data in enumerate(_image_links):
                 image_links_item = ImageLink.from_dict(image_links_item_data)
+                if image_links_item._deviations:
+                    absorb(image_links_item, "/image_links" + "/" + str(image_links_item_index), _devs)
 
                 image_links.append(image_links_item)
 
         _variations = d.pop("variations", UNSET)
         variations: list[Variation] | Unset = UNSET
         if _variations is not UNSET:
+            _variations = as_list(_variations, "/variations", _devs)
+        if not isinstance(_variations, Unset):
             variations = []
-            for variations_item_data in _variations:
+            for variations_item_index, variations_item_data in enumerate(_variations):
                 variations_item = Variation.from_dict(variations_item_data)
+                if variations_item._deviations:
+                    absorb(variations_item, "/variations" + "/" + str(variations_item_index), _devs)
 
                 variations.append(variations_item)
 
         def _parse_brand(data: object) -> Brand | list[str] | Unset:
+            if data is None:
+                return no_object(data, "/brand", _devs)
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 brand_type_0 = Brand.from_dict(data)
+                if brand_type_0._deviations:
+                    absorb(brand_type_0, "/brand", _devs)
 
                 return brand_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, list):
                 raise TypeError()
-            brand_type_1 = cast(list[str], data)
+            brand_type_1 = []
+            _brand_type_1 = data
+            for componentsschemas_empty_relation_item_index, componentsschemas_empty_relation_item_data in enumerate(
+                as_list(_brand_type_1, "/brand", _devs) or []
+            ):
+                componentsschemas_empty_relation_item: str = decode_str(
+                    componentsschemas_empty_relation_item_data,
+                    "/brand" + "/" + str(componentsschemas_empty_relation_item_index),
+                    _devs,
+                )
+
+                brand_type_1.append(componentsschemas_empty_relation_item)
 
             return brand_type_1
 
         brand = _parse_brand(d.pop("brand", UNSET))
 
         def _parse_stock_item(data: object) -> list[str] | StockItem | Unset:
+            if data is None:
+                return no_object(data, "/stock_item", _devs)
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 stock_item_type_0 = StockItem.from_dict(data)
+                if stock_item_type_0._deviations:
+                    absorb(stock_item_type_0, "/stock_item", _devs)
 
                 return stock_item_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, list):
                 raise TypeError()
-            stock_item_type_1 = cast(list[str], data)
+            stock_item_type_1 = []
+            _stock_item_type_1 = data
+            for componentsschemas_empty_relation_item_index, componentsschemas_empty_relation_item_data in enumerate(
+                as_list(_stock_item_type_1, "/stock_item", _devs) or []
+            ):
+                componentsschemas_empty_relation_item: str = decode_str(
+                    componentsschemas_empty_relation_item_data,
+                    "/stock_item" + "/" + str(componentsschemas_empty_relation_item_index),
+                    _devs,
+                )
+
+                stock_item_type_1.append(componentsschemas_empty_relation_item)
 
             return stock_item_type_1
 
         stock_item = _parse_stock_item(d.pop("stock_item", UNSET))
 
-        product = cls(
+        _decoded = cls(
             id=id,
             created_at=created_at,
             updated_at=updated_at,
@@ -545,9 +645,11 @@ class Product:
             brand=brand,
             stock_item=stock_item,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        product.additional_properties = d
-        return product
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,12 +8,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    Deviation,
+)
+
 T = TypeVar("T", bound="ProductCategoryLinksItem")
 
 
 @_attrs_define
 class ProductCategoryLinksItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -25,10 +30,13 @@ class ProductCategoryLinksItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        product_category_links_item = cls()
+        _devs: list[Deviation] = []
+        _decoded = cls()
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        product_category_links_item.additional_properties = d
-        return product_category_links_item
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_float,
+    decode_int,
+    decode_str,
+)
 
 if TYPE_CHECKING:
     from ..models.product_translation import ProductTranslation
@@ -71,6 +80,7 @@ class ProductInput:
     visibilities: list[Visibility] | Unset = UNSET
     """ Product visibility per store version. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         product_code = self.product_code
@@ -223,34 +233,40 @@ class ProductInput:
         from ..models.visibility import Visibility  # noqa: PLC0415
 
         d = dict(src_dict)
-        product_code = d.pop("product_code", UNSET)
+        _devs: list[Deviation] = []
+        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
 
-        supplier_code = d.pop("supplier_code", UNSET)
+        supplier_code: str | Unset = decode_str(d.pop("supplier_code", UNSET), "/supplier_code", _devs)
 
-        name = d.pop("name", UNSET)
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        description = d.pop("description", UNSET)
+        description: str | Unset = decode_str(d.pop("description", UNSET), "/description", _devs)
 
-        information = d.pop("information", UNSET)
+        information: str | Unset = decode_str(d.pop("information", UNSET), "/information", _devs)
 
-        keywords = d.pop("keywords", UNSET)
+        keywords: str | Unset = decode_str(d.pop("keywords", UNSET), "/keywords", _devs)
 
-        price = d.pop("price", UNSET)
+        price: float | Unset = decode_float(d.pop("price", UNSET), "/price", _devs)
 
-        purchase_price = d.pop("purchase_price", UNSET)
+        purchase_price: float | Unset = decode_float(d.pop("purchase_price", UNSET), "/purchase_price", _devs)
 
-        vat_rate = d.pop("vat_rate", UNSET)
+        vat_rate: int | Unset = decode_int(d.pop("vat_rate", UNSET), "/vat_rate", _devs)
 
-        weight = d.pop("weight", UNSET)
+        weight: float | Unset = decode_float(d.pop("weight", UNSET), "/weight", _devs)
 
-        warranty = d.pop("warranty", UNSET)
+        warranty: int | Unset = decode_int(d.pop("warranty", UNSET), "/warranty", _devs)
 
         def _parse_brand_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            brand_id_type_0: int = decode_int(data, "/brand_id", _devs)
+
+            return brand_id_type_0
+            brand_id_type_1 = cast(None, data)
+
+            return brand_id_type_1
 
         brand_id = _parse_brand_id(d.pop("brand_id", UNSET))
 
@@ -259,7 +275,12 @@ class ProductInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            supplier_id_type_0: int = decode_int(data, "/supplier_id", _devs)
+
+            return supplier_id_type_0
+            supplier_id_type_1 = cast(None, data)
+
+            return supplier_id_type_1
 
         supplier_id = _parse_supplier_id(d.pop("supplier_id", UNSET))
 
@@ -268,7 +289,12 @@ class ProductInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            available_from_type_0: str = decode_str(data, "/available_from", _devs)
+
+            return available_from_type_0
+            available_from_type_1 = cast(None, data)
+
+            return available_from_type_1
 
         available_from = _parse_available_from(d.pop("available_from", UNSET))
 
@@ -277,7 +303,12 @@ class ProductInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            available_to_type_0: str = decode_str(data, "/available_to", _devs)
+
+            return available_to_type_0
+            available_to_type_1 = cast(None, data)
+
+            return available_to_type_1
 
         available_to = _parse_available_to(d.pop("available_to", UNSET))
 
@@ -286,7 +317,12 @@ class ProductInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            visible_from_type_0: str = decode_str(data, "/visible_from", _devs)
+
+            return visible_from_type_0
+            visible_from_type_1 = cast(None, data)
+
+            return visible_from_type_1
 
         visible_from = _parse_visible_from(d.pop("visible_from", UNSET))
 
@@ -295,7 +331,12 @@ class ProductInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            purchasable_from_type_0: str = decode_str(data, "/purchasable_from", _devs)
+
+            return purchasable_from_type_0
+            purchasable_from_type_1 = cast(None, data)
+
+            return purchasable_from_type_1
 
         purchasable_from = _parse_purchasable_from(d.pop("purchasable_from", UNSET))
 
@@ -304,39 +345,54 @@ class ProductInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            order_limit_type_0: int = decode_int(data, "/order_limit", _devs)
+
+            return order_limit_type_0
+            order_limit_type_1 = cast(None, data)
+
+            return order_limit_type_1
 
         order_limit = _parse_order_limit(d.pop("order_limit", UNSET))
 
         featured = d.pop("featured", UNSET)
 
-        seo_title = d.pop("seo_title", UNSET)
+        seo_title: str | Unset = decode_str(d.pop("seo_title", UNSET), "/seo_title", _devs)
 
-        seo_page_title = d.pop("seo_page_title", UNSET)
+        seo_page_title: str | Unset = decode_str(d.pop("seo_page_title", UNSET), "/seo_page_title", _devs)
 
-        seo_meta_description = d.pop("seo_meta_description", UNSET)
+        seo_meta_description: str | Unset = decode_str(
+            d.pop("seo_meta_description", UNSET), "/seo_meta_description", _devs
+        )
 
-        barcode = d.pop("barcode", UNSET)
+        barcode: str | Unset = decode_str(d.pop("barcode", UNSET), "/barcode", _devs)
 
         _translations = d.pop("translations", UNSET)
         translations: list[ProductTranslation] | Unset = UNSET
         if _translations is not UNSET:
+            _translations = as_list(_translations, "/translations", _devs)
+        if not isinstance(_translations, Unset):
             translations = []
-            for translations_item_data in _translations:
+            for translations_item_index, translations_item_data in enumerate(_translations):
                 translations_item = ProductTranslation.from_dict(translations_item_data)
+                if translations_item._deviations:
+                    absorb(translations_item, "/translations" + "/" + str(translations_item_index), _devs)
 
                 translations.append(translations_item)
 
         _visibilities = d.pop("visibilities", UNSET)
         visibilities: list[Visibility] | Unset = UNSET
         if _visibilities is not UNSET:
+            _visibilities = as_list(_visibilities, "/visibilities", _devs)
+        if not isinstance(_visibilities, Unset):
             visibilities = []
-            for visibilities_item_data in _visibilities:
+            for visibilities_item_index, visibilities_item_data in enumerate(_visibilities):
                 visibilities_item = Visibility.from_dict(visibilities_item_data)
+                if visibilities_item._deviations:
+                    absorb(visibilities_item, "/visibilities" + "/" + str(visibilities_item_index), _devs)
 
                 visibilities.append(visibilities_item)
 
-        product_input = cls(
+        _decoded = cls(
             product_code=product_code,
             supplier_code=supplier_code,
             name=name,
@@ -363,9 +419,11 @@ class ProductInput:
             translations=translations,
             visibilities=visibilities,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        product_input.additional_properties = d
-        return product_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

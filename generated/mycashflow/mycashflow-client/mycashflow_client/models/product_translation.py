@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="ProductTranslation")
 
@@ -26,6 +31,7 @@ class ProductTranslation:
     seo_page_title: str | Unset = UNSET
     seo_meta_description: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         language = self.language
@@ -67,21 +73,24 @@ class ProductTranslation:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        language = d.pop("language")
+        _devs: list[Deviation] = []
+        language: str = decode_str(d.pop("language"), "/language", _devs)
 
-        name = d.pop("name", UNSET)
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        description = d.pop("description", UNSET)
+        description: str | Unset = decode_str(d.pop("description", UNSET), "/description", _devs)
 
-        information = d.pop("information", UNSET)
+        information: str | Unset = decode_str(d.pop("information", UNSET), "/information", _devs)
 
-        seo_title = d.pop("seo_title", UNSET)
+        seo_title: str | Unset = decode_str(d.pop("seo_title", UNSET), "/seo_title", _devs)
 
-        seo_page_title = d.pop("seo_page_title", UNSET)
+        seo_page_title: str | Unset = decode_str(d.pop("seo_page_title", UNSET), "/seo_page_title", _devs)
 
-        seo_meta_description = d.pop("seo_meta_description", UNSET)
+        seo_meta_description: str | Unset = decode_str(
+            d.pop("seo_meta_description", UNSET), "/seo_meta_description", _devs
+        )
 
-        product_translation = cls(
+        _decoded = cls(
             language=language,
             name=name,
             description=description,
@@ -90,9 +99,11 @@ class ProductTranslation:
             seo_page_title=seo_page_title,
             seo_meta_description=seo_meta_description,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        product_translation.additional_properties = d
-        return product_translation
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

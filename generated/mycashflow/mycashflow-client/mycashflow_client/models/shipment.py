@@ -10,7 +10,17 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.shipment_status import ShipmentStatus
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_datetime,
+    decode_float,
+    decode_int,
+    decode_str,
+)
 
 if TYPE_CHECKING:
     from ..models.shipment_document import ShipmentDocument
@@ -52,6 +62,7 @@ class Shipment:
     documents: list[ShipmentDocument] | Unset = UNSET
     """ Shipment documents. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -158,21 +169,22 @@ class Shipment:
         from ..models.shipment_document import ShipmentDocument  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
 
         def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -182,18 +194,20 @@ class Shipment:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                completed_at_type_0 = datetime.datetime.fromisoformat(data)
+                completed_at_type_0 = decode_datetime(data, "/completed_at", _devs)
 
                 return completed_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            completed_at_type_1 = cast(None, data)
+
+            return completed_at_type_1
 
         completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
 
-        order_id = d.pop("order_id", UNSET)
+        order_id: int | Unset = decode_int(d.pop("order_id", UNSET), "/order_id", _devs)
 
-        type_ = d.pop("type", UNSET)
+        type_: str | Unset = decode_str(d.pop("type", UNSET), "/type", _devs)
 
         _status = d.pop("status", UNSET)
         status: ShipmentStatus | Unset
@@ -202,18 +216,23 @@ class Shipment:
         else:
             status = ShipmentStatus(_status)
 
-        shipping_method_id = d.pop("shipping_method_id", UNSET)
+        shipping_method_id: int | Unset = decode_int(d.pop("shipping_method_id", UNSET), "/shipping_method_id", _devs)
 
-        weight = d.pop("weight", UNSET)
+        weight: float | Unset = decode_float(d.pop("weight", UNSET), "/weight", _devs)
 
-        parcel_count = d.pop("parcel_count", UNSET)
+        parcel_count: int | Unset = decode_int(d.pop("parcel_count", UNSET), "/parcel_count", _devs)
 
         def _parse_external_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            external_id_type_0: str = decode_str(data, "/external_id", _devs)
+
+            return external_id_type_0
+            external_id_type_1 = cast(None, data)
+
+            return external_id_type_1
 
         external_id = _parse_external_id(d.pop("external_id", UNSET))
 
@@ -222,7 +241,12 @@ class Shipment:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            external_pickup_point_id_type_0: str = decode_str(data, "/external_pickup_point_id", _devs)
+
+            return external_pickup_point_id_type_0
+            external_pickup_point_id_type_1 = cast(None, data)
+
+            return external_pickup_point_id_type_1
 
         external_pickup_point_id = _parse_external_pickup_point_id(d.pop("external_pickup_point_id", UNSET))
 
@@ -231,7 +255,12 @@ class Shipment:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            tracking_code_type_0: str = decode_str(data, "/tracking_code", _devs)
+
+            return tracking_code_type_0
+            tracking_code_type_1 = cast(None, data)
+
+            return tracking_code_type_1
 
         tracking_code = _parse_tracking_code(d.pop("tracking_code", UNSET))
 
@@ -240,20 +269,29 @@ class Shipment:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            shipping_label_url_type_0: str = decode_str(data, "/shipping_label_url", _devs)
+
+            return shipping_label_url_type_0
+            shipping_label_url_type_1 = cast(None, data)
+
+            return shipping_label_url_type_1
 
         shipping_label_url = _parse_shipping_label_url(d.pop("shipping_label_url", UNSET))
 
         _documents = d.pop("documents", UNSET)
         documents: list[ShipmentDocument] | Unset = UNSET
         if _documents is not UNSET:
+            _documents = as_list(_documents, "/documents", _devs)
+        if not isinstance(_documents, Unset):
             documents = []
-            for documents_item_data in _documents:
+            for documents_item_index, documents_item_data in enumerate(_documents):
                 documents_item = ShipmentDocument.from_dict(documents_item_data)
+                if documents_item._deviations:
+                    absorb(documents_item, "/documents" + "/" + str(documents_item_index), _devs)
 
                 documents.append(documents_item)
 
-        shipment = cls(
+        _decoded = cls(
             id=id,
             created_at=created_at,
             updated_at=updated_at,
@@ -270,9 +308,11 @@ class Shipment:
             shipping_label_url=shipping_label_url,
             documents=documents,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        shipment.additional_properties = d
-        return shipment
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="ShipmentDocument")
 
@@ -20,6 +25,7 @@ class ShipmentDocument:
     url: str | Unset = UNSET
     """ Document URL """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
@@ -39,17 +45,20 @@ class ShipmentDocument:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = d.pop("type", UNSET)
+        _devs: list[Deviation] = []
+        type_: str | Unset = decode_str(d.pop("type", UNSET), "/type", _devs)
 
-        url = d.pop("url", UNSET)
+        url: str | Unset = decode_str(d.pop("url", UNSET), "/url", _devs)
 
-        shipment_document = cls(
+        _decoded = cls(
             type_=type_,
             url=url,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        shipment_document.additional_properties = d
-        return shipment_document
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

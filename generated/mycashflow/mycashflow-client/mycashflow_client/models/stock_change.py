@@ -9,7 +9,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_datetime,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="StockChange")
 
@@ -33,6 +40,7 @@ class StockChange:
     quantity_change: int | Unset = UNSET
     """ Change in quantity """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -82,35 +90,41 @@ class StockChange:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _changed_at = d.pop("changed_at", UNSET)
         changed_at: datetime.datetime | Unset
         if isinstance(_changed_at, Unset):
             changed_at = UNSET
         else:
-            changed_at = datetime.datetime.fromisoformat(_changed_at)
+            changed_at = decode_datetime(_changed_at, "/changed_at", _devs)
 
-        user_id = d.pop("user_id", UNSET)
+        user_id: int | Unset = decode_int(d.pop("user_id", UNSET), "/user_id", _devs)
 
-        source_type = d.pop("source_type", UNSET)
+        source_type: str | Unset = decode_str(d.pop("source_type", UNSET), "/source_type", _devs)
 
         def _parse_source_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            source_id_type_0: int = decode_int(data, "/source_id", _devs)
+
+            return source_id_type_0
+            source_id_type_1 = cast(None, data)
+
+            return source_id_type_1
 
         source_id = _parse_source_id(d.pop("source_id", UNSET))
 
-        stock_item_id = d.pop("stock_item_id", UNSET)
+        stock_item_id: int | Unset = decode_int(d.pop("stock_item_id", UNSET), "/stock_item_id", _devs)
 
-        quantity = d.pop("quantity", UNSET)
+        quantity: int | Unset = decode_int(d.pop("quantity", UNSET), "/quantity", _devs)
 
-        quantity_change = d.pop("quantity_change", UNSET)
+        quantity_change: int | Unset = decode_int(d.pop("quantity_change", UNSET), "/quantity_change", _devs)
 
-        stock_change = cls(
+        _decoded = cls(
             id=id,
             changed_at=changed_at,
             user_id=user_id,
@@ -120,9 +134,11 @@ class StockChange:
             quantity=quantity,
             quantity_change=quantity_change,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        stock_change.additional_properties = d
-        return stock_change
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,7 +9,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_datetime,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="StockItem")
 
@@ -51,6 +58,7 @@ class StockItem:
     variation_id: int | None | Unset = UNSET
     """ Variation ID """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -146,27 +154,28 @@ class StockItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
 
-        sku = d.pop("sku", UNSET)
+        sku: str | Unset = decode_str(d.pop("sku", UNSET), "/sku", _devs)
 
-        barcode = d.pop("barcode", UNSET)
+        barcode: str | Unset = decode_str(d.pop("barcode", UNSET), "/barcode", _devs)
 
-        location = d.pop("location", UNSET)
+        location: str | Unset = decode_str(d.pop("location", UNSET), "/location", _devs)
 
         enabled = d.pop("enabled", UNSET)
 
@@ -175,7 +184,12 @@ class StockItem:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            quantity_type_0: int = decode_int(data, "/quantity", _devs)
+
+            return quantity_type_0
+            quantity_type_1 = cast(None, data)
+
+            return quantity_type_1
 
         quantity = _parse_quantity(d.pop("quantity", UNSET))
 
@@ -186,32 +200,42 @@ class StockItem:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            balance_limit_type_0: int = decode_int(data, "/balance_limit", _devs)
+
+            return balance_limit_type_0
+            balance_limit_type_1 = cast(None, data)
+
+            return balance_limit_type_1
 
         balance_limit = _parse_balance_limit(d.pop("balance_limit", UNSET))
 
         backorder_enabled = d.pop("backorder_enabled", UNSET)
 
-        backorder_estimate = d.pop("backorder_estimate", UNSET)
+        backorder_estimate: str | Unset = decode_str(d.pop("backorder_estimate", UNSET), "/backorder_estimate", _devs)
 
-        reserved = d.pop("reserved", UNSET)
+        reserved: int | Unset = decode_int(d.pop("reserved", UNSET), "/reserved", _devs)
 
-        balance = d.pop("balance", UNSET)
+        balance: int | Unset = decode_int(d.pop("balance", UNSET), "/balance", _devs)
 
-        code = d.pop("code", UNSET)
+        code: str | Unset = decode_str(d.pop("code", UNSET), "/code", _devs)
 
-        product_id = d.pop("product_id", UNSET)
+        product_id: int | Unset = decode_int(d.pop("product_id", UNSET), "/product_id", _devs)
 
         def _parse_variation_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            variation_id_type_0: int = decode_int(data, "/variation_id", _devs)
+
+            return variation_id_type_0
+            variation_id_type_1 = cast(None, data)
+
+            return variation_id_type_1
 
         variation_id = _parse_variation_id(d.pop("variation_id", UNSET))
 
-        stock_item = cls(
+        _decoded = cls(
             id=id,
             created_at=created_at,
             updated_at=updated_at,
@@ -230,9 +254,11 @@ class StockItem:
             product_id=product_id,
             variation_id=variation_id,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        stock_item.additional_properties = d
-        return stock_item
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="StockItemInput")
 
@@ -34,6 +40,7 @@ class StockItemInput:
     backorder_estimate: str | Unset = UNSET
     """ Delivery estimate shown while on backorder """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         sku = self.sku
@@ -89,11 +96,12 @@ class StockItemInput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        sku = d.pop("sku", UNSET)
+        _devs: list[Deviation] = []
+        sku: str | Unset = decode_str(d.pop("sku", UNSET), "/sku", _devs)
 
-        barcode = d.pop("barcode", UNSET)
+        barcode: str | Unset = decode_str(d.pop("barcode", UNSET), "/barcode", _devs)
 
-        location = d.pop("location", UNSET)
+        location: str | Unset = decode_str(d.pop("location", UNSET), "/location", _devs)
 
         enabled = d.pop("enabled", UNSET)
 
@@ -102,7 +110,12 @@ class StockItemInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            quantity_type_0: int = decode_int(data, "/quantity", _devs)
+
+            return quantity_type_0
+            quantity_type_1 = cast(None, data)
+
+            return quantity_type_1
 
         quantity = _parse_quantity(d.pop("quantity", UNSET))
 
@@ -113,15 +126,20 @@ class StockItemInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            balance_limit_type_0: int = decode_int(data, "/balance_limit", _devs)
+
+            return balance_limit_type_0
+            balance_limit_type_1 = cast(None, data)
+
+            return balance_limit_type_1
 
         balance_limit = _parse_balance_limit(d.pop("balance_limit", UNSET))
 
         backorder_enabled = d.pop("backorder_enabled", UNSET)
 
-        backorder_estimate = d.pop("backorder_estimate", UNSET)
+        backorder_estimate: str | Unset = decode_str(d.pop("backorder_estimate", UNSET), "/backorder_estimate", _devs)
 
-        stock_item_input = cls(
+        _decoded = cls(
             sku=sku,
             barcode=barcode,
             location=location,
@@ -132,9 +150,11 @@ class StockItemInput:
             backorder_enabled=backorder_enabled,
             backorder_estimate=backorder_estimate,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        stock_item_input.additional_properties = d
-        return stock_item_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="SupplierInput")
 
@@ -24,6 +29,7 @@ class SupplierInput:
     url: str | Unset = UNSET
     """ Website URL """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -51,23 +57,26 @@ class SupplierInput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        _devs: list[Deviation] = []
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        phone = d.pop("phone", UNSET)
+        phone: str | Unset = decode_str(d.pop("phone", UNSET), "/phone", _devs)
 
-        email = d.pop("email", UNSET)
+        email: str | Unset = decode_str(d.pop("email", UNSET), "/email", _devs)
 
-        url = d.pop("url", UNSET)
+        url: str | Unset = decode_str(d.pop("url", UNSET), "/url", _devs)
 
-        supplier_input = cls(
+        _decoded = cls(
             name=name,
             phone=phone,
             email=email,
             url=url,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        supplier_input.additional_properties = d
-        return supplier_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

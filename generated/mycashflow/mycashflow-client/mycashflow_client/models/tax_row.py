@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_float,
+)
 
 T = TypeVar("T", bound="TaxRow")
 
@@ -24,6 +29,7 @@ class TaxRow:
     total_without_tax: float | Unset = UNSET
     """ Total without tax """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         tax_rate = self.tax_rate
@@ -51,23 +57,26 @@ class TaxRow:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        tax_rate = d.pop("tax_rate", UNSET)
+        _devs: list[Deviation] = []
+        tax_rate: float | Unset = decode_float(d.pop("tax_rate", UNSET), "/tax_rate", _devs)
 
-        total = d.pop("total", UNSET)
+        total: float | Unset = decode_float(d.pop("total", UNSET), "/total", _devs)
 
-        total_tax = d.pop("total_tax", UNSET)
+        total_tax: float | Unset = decode_float(d.pop("total_tax", UNSET), "/total_tax", _devs)
 
-        total_without_tax = d.pop("total_without_tax", UNSET)
+        total_without_tax: float | Unset = decode_float(d.pop("total_without_tax", UNSET), "/total_without_tax", _devs)
 
-        tax_row = cls(
+        _decoded = cls(
             tax_rate=tax_rate,
             total=total,
             total_tax=total_tax,
             total_without_tax=total_without_tax,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        tax_row.additional_properties = d
-        return tax_row
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

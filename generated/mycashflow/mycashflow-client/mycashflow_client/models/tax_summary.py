@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+)
 
 if TYPE_CHECKING:
     from ..models.tax_row import TaxRow
@@ -25,6 +31,7 @@ class TaxSummary:
     payment_costs: list[TaxRow] | Unset = UNSET
     total: list[TaxRow] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         subtotal: list[dict[str, Any]] | Unset = UNSET
@@ -83,61 +90,84 @@ class TaxSummary:
         from ..models.tax_row import TaxRow  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
         _subtotal = d.pop("subtotal", UNSET)
         subtotal: list[TaxRow] | Unset = UNSET
         if _subtotal is not UNSET:
+            _subtotal = as_list(_subtotal, "/subtotal", _devs)
+        if not isinstance(_subtotal, Unset):
             subtotal = []
-            for subtotal_item_data in _subtotal:
+            for subtotal_item_index, subtotal_item_data in enumerate(_subtotal):
                 subtotal_item = TaxRow.from_dict(subtotal_item_data)
+                if subtotal_item._deviations:
+                    absorb(subtotal_item, "/subtotal" + "/" + str(subtotal_item_index), _devs)
 
                 subtotal.append(subtotal_item)
 
         _discount = d.pop("discount", UNSET)
         discount: list[TaxRow] | Unset = UNSET
         if _discount is not UNSET:
+            _discount = as_list(_discount, "/discount", _devs)
+        if not isinstance(_discount, Unset):
             discount = []
-            for discount_item_data in _discount:
+            for discount_item_index, discount_item_data in enumerate(_discount):
                 discount_item = TaxRow.from_dict(discount_item_data)
+                if discount_item._deviations:
+                    absorb(discount_item, "/discount" + "/" + str(discount_item_index), _devs)
 
                 discount.append(discount_item)
 
         _shipping_costs = d.pop("shipping_costs", UNSET)
         shipping_costs: list[TaxRow] | Unset = UNSET
         if _shipping_costs is not UNSET:
+            _shipping_costs = as_list(_shipping_costs, "/shipping_costs", _devs)
+        if not isinstance(_shipping_costs, Unset):
             shipping_costs = []
-            for shipping_costs_item_data in _shipping_costs:
+            for shipping_costs_item_index, shipping_costs_item_data in enumerate(_shipping_costs):
                 shipping_costs_item = TaxRow.from_dict(shipping_costs_item_data)
+                if shipping_costs_item._deviations:
+                    absorb(shipping_costs_item, "/shipping_costs" + "/" + str(shipping_costs_item_index), _devs)
 
                 shipping_costs.append(shipping_costs_item)
 
         _payment_costs = d.pop("payment_costs", UNSET)
         payment_costs: list[TaxRow] | Unset = UNSET
         if _payment_costs is not UNSET:
+            _payment_costs = as_list(_payment_costs, "/payment_costs", _devs)
+        if not isinstance(_payment_costs, Unset):
             payment_costs = []
-            for payment_costs_item_data in _payment_costs:
+            for payment_costs_item_index, payment_costs_item_data in enumerate(_payment_costs):
                 payment_costs_item = TaxRow.from_dict(payment_costs_item_data)
+                if payment_costs_item._deviations:
+                    absorb(payment_costs_item, "/payment_costs" + "/" + str(payment_costs_item_index), _devs)
 
                 payment_costs.append(payment_costs_item)
 
         _total = d.pop("total", UNSET)
         total: list[TaxRow] | Unset = UNSET
         if _total is not UNSET:
+            _total = as_list(_total, "/total", _devs)
+        if not isinstance(_total, Unset):
             total = []
-            for total_item_data in _total:
+            for total_item_index, total_item_data in enumerate(_total):
                 total_item = TaxRow.from_dict(total_item_data)
+                if total_item._deviations:
+                    absorb(total_item, "/total" + "/" + str(total_item_index), _devs)
 
                 total.append(total_item)
 
-        tax_summary = cls(
+        _decoded = cls(
             subtotal=subtotal,
             discount=discount,
             shipping_costs=shipping_costs,
             payment_costs=payment_costs,
             total=total,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        tax_summary.additional_properties = d
-        return tax_summary
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

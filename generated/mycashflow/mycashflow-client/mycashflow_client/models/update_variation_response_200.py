@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    is_no_object_lax,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.variation import Variation
@@ -21,6 +28,7 @@ T = TypeVar("T", bound="UpdateVariationResponse200")
 class UpdateVariationResponse200:
     data: Variation | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] | Unset = UNSET
@@ -40,19 +48,26 @@ class UpdateVariationResponse200:
         from ..models.variation import Variation  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
         _data = d.pop("data", UNSET)
         data: Variation | Unset
         if isinstance(_data, Unset):
             data = UNSET
+        elif is_no_object_lax(_data):
+            data = no_object(_data, "/data", _devs)
         else:
             data = Variation.from_dict(_data)
+            if data._deviations:
+                absorb(data, "/data", _devs)
 
-        update_variation_response_200 = cls(
+        _decoded = cls(
             data=data,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        update_variation_response_200.additional_properties = d
-        return update_variation_response_200
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,6 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    Deviation,
+    absorb,
+)
+
 if TYPE_CHECKING:
     from ..models.errors import Errors
 
@@ -22,6 +27,7 @@ class ValidationErrorResponse:
     errors: Errors
     """ Error messages keyed by field name; each field has its own array of messages. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         errors = self.errors.to_dict()
@@ -41,14 +47,19 @@ class ValidationErrorResponse:
         from ..models.errors import Errors  # noqa: PLC0415
 
         d = dict(src_dict)
+        _devs: list[Deviation] = []
         errors = Errors.from_dict(d.pop("errors"))
+        if errors._deviations:
+            absorb(errors, "/errors", _devs)
 
-        validation_error_response = cls(
+        _decoded = cls(
             errors=errors,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        validation_error_response.additional_properties = d
-        return validation_error_response
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,7 +9,18 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    absorb,
+    as_list,
+    decode_datetime,
+    decode_float,
+    decode_int,
+    decode_str,
+    no_object,
+)
 
 if TYPE_CHECKING:
     from ..models.stock_item import StockItem
@@ -43,6 +54,7 @@ class Variation:
     stock_item: list[str] | StockItem | Unset = UNSET
     """ The variation's stock item (expandable); `[]` when the variation has none. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.stock_item import StockItem  # noqa: PLC0415
@@ -124,36 +136,42 @@ class Variation:
         from ..models.stock_item import StockItem  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _devs: list[Deviation] = []
+        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = decode_datetime(_created_at, "/created_at", _devs)
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
 
-        product_id = d.pop("product_id", UNSET)
+        product_id: int | Unset = decode_int(d.pop("product_id", UNSET), "/product_id", _devs)
 
-        sort = d.pop("sort", UNSET)
+        sort: int | Unset = decode_int(d.pop("sort", UNSET), "/sort", _devs)
 
-        name = d.pop("name", UNSET)
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        product_code = d.pop("product_code", UNSET)
+        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
 
         def _parse_price(data: object) -> float | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | Unset, data)
+            price_type_0: float = decode_float(data, "/price", _devs)
+
+            return price_type_0
+            price_type_1 = cast(None, data)
+
+            return price_type_1
 
         price = _parse_price(d.pop("price", UNSET))
 
@@ -162,7 +180,12 @@ class Variation:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | Unset, data)
+            purchase_price_type_0: float = decode_float(data, "/purchase_price", _devs)
+
+            return purchase_price_type_0
+            purchase_price_type_1 = cast(None, data)
+
+            return purchase_price_type_1
 
         purchase_price = _parse_purchase_price(d.pop("purchase_price", UNSET))
 
@@ -171,30 +194,50 @@ class Variation:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | Unset, data)
+            weight_type_0: float = decode_float(data, "/weight", _devs)
+
+            return weight_type_0
+            weight_type_1 = cast(None, data)
+
+            return weight_type_1
 
         weight = _parse_weight(d.pop("weight", UNSET))
 
         def _parse_stock_item(data: object) -> list[str] | StockItem | Unset:
+            if data is None:
+                return no_object(data, "/stock_item", _devs)
             if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 stock_item_type_0 = StockItem.from_dict(data)
+                if stock_item_type_0._deviations:
+                    absorb(stock_item_type_0, "/stock_item", _devs)
 
                 return stock_item_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, list):
                 raise TypeError()
-            stock_item_type_1 = cast(list[str], data)
+            stock_item_type_1 = []
+            _stock_item_type_1 = data
+            for componentsschemas_empty_relation_item_index, componentsschemas_empty_relation_item_data in enumerate(
+                as_list(_stock_item_type_1, "/stock_item", _devs) or []
+            ):
+                componentsschemas_empty_relation_item: str = decode_str(
+                    componentsschemas_empty_relation_item_data,
+                    "/stock_item" + "/" + str(componentsschemas_empty_relation_item_index),
+                    _devs,
+                )
+
+                stock_item_type_1.append(componentsschemas_empty_relation_item)
 
             return stock_item_type_1
 
         stock_item = _parse_stock_item(d.pop("stock_item", UNSET))
 
-        variation = cls(
+        _decoded = cls(
             id=id,
             created_at=created_at,
             updated_at=updated_at,
@@ -207,9 +250,11 @@ class Variation:
             weight=weight,
             stock_item=stock_item,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        variation.additional_properties = d
-        return variation
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_float,
+    decode_int,
+    decode_str,
+)
 
 T = TypeVar("T", bound="VariationInput")
 
@@ -30,6 +37,7 @@ class VariationInput:
     weight: float | None | Unset = UNSET
     """ Variation weight """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         product_id = self.product_id
@@ -81,20 +89,26 @@ class VariationInput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        product_id = d.pop("product_id", UNSET)
+        _devs: list[Deviation] = []
+        product_id: int | Unset = decode_int(d.pop("product_id", UNSET), "/product_id", _devs)
 
-        sort = d.pop("sort", UNSET)
+        sort: int | Unset = decode_int(d.pop("sort", UNSET), "/sort", _devs)
 
-        name = d.pop("name", UNSET)
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        product_code = d.pop("product_code", UNSET)
+        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
 
         def _parse_price(data: object) -> float | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | Unset, data)
+            price_type_0: float = decode_float(data, "/price", _devs)
+
+            return price_type_0
+            price_type_1 = cast(None, data)
+
+            return price_type_1
 
         price = _parse_price(d.pop("price", UNSET))
 
@@ -103,7 +117,12 @@ class VariationInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | Unset, data)
+            purchase_price_type_0: float = decode_float(data, "/purchase_price", _devs)
+
+            return purchase_price_type_0
+            purchase_price_type_1 = cast(None, data)
+
+            return purchase_price_type_1
 
         purchase_price = _parse_purchase_price(d.pop("purchase_price", UNSET))
 
@@ -112,11 +131,16 @@ class VariationInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | Unset, data)
+            weight_type_0: float = decode_float(data, "/weight", _devs)
+
+            return weight_type_0
+            weight_type_1 = cast(None, data)
+
+            return weight_type_1
 
         weight = _parse_weight(d.pop("weight", UNSET))
 
-        variation_input = cls(
+        _decoded = cls(
             product_id=product_id,
             sort=sort,
             name=name,
@@ -125,9 +149,11 @@ class VariationInput:
             purchase_price=purchase_price,
             weight=weight,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        variation_input.additional_properties = d
-        return variation_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_str,
+)
 
 T = TypeVar("T", bound="VersionInput")
 
@@ -18,6 +23,7 @@ class VersionInput:
     name: str | Unset = UNSET
     """ Version name """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -33,14 +39,17 @@ class VersionInput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        _devs: list[Deviation] = []
+        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
-        version_input = cls(
+        _decoded = cls(
             name=name,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        version_input.additional_properties = d
-        return version_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    decode_int,
+)
 
 T = TypeVar("T", bound="Visibility")
 
@@ -20,6 +25,7 @@ class Visibility:
     is_visible: bool | Unset = UNSET
     """ Is the item visible in the version """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         version_id = self.version_id
@@ -39,17 +45,20 @@ class Visibility:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        version_id = d.pop("version_id", UNSET)
+        _devs: list[Deviation] = []
+        version_id: int | Unset = decode_int(d.pop("version_id", UNSET), "/version_id", _devs)
 
         is_visible = d.pop("is_visible", UNSET)
 
-        visibility = cls(
+        _decoded = cls(
             version_id=version_id,
             is_visible=is_visible,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        visibility.additional_properties = d
-        return visibility
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Deviation,
+    Unset,
+    as_list,
+    decode_str,
+)
 
 T = TypeVar("T", bound="WebhookInput")
 
@@ -22,6 +28,7 @@ class WebhookInput:
     url: str | Unset = UNSET
     """ The URL the webhook messages are sent to """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         topic = self.topic
@@ -47,20 +54,32 @@ class WebhookInput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        topic = d.pop("topic", UNSET)
+        _devs: list[Deviation] = []
+        topic: str | Unset = decode_str(d.pop("topic", UNSET), "/topic", _devs)
 
-        expands = cast(list[str], d.pop("expands", UNSET))
+        _expands = d.pop("expands", UNSET)
+        expands: list[str] | Unset = UNSET
+        if _expands is not UNSET:
+            _expands = as_list(_expands, "/expands", _devs)
+        if not isinstance(_expands, Unset):
+            expands = []
+            for expands_item_index, expands_item_data in enumerate(_expands):
+                expands_item: str = decode_str(expands_item_data, "/expands" + "/" + str(expands_item_index), _devs)
 
-        url = d.pop("url", UNSET)
+                expands.append(expands_item)
 
-        webhook_input = cls(
+        url: str | Unset = decode_str(d.pop("url", UNSET), "/url", _devs)
+
+        _decoded = cls(
             topic=topic,
             expands=expands,
             url=url,
         )
+        if _devs:
+            _decoded._deviations = tuple(_devs)
 
-        webhook_input.additional_properties = d
-        return webhook_input
+        _decoded.additional_properties = d
+        return _decoded
 
     @property
     def additional_keys(self) -> list[str]:

@@ -10,7 +10,11 @@ from ...client import ClientLike
 from ...models.create_order_request import CreateOrderRequest
 from ...models.error import Error
 from ...models.order_result import OrderResult
-from ...types import Response
+from ...types import (
+    Deviation,
+    Response,
+    absorb,
+)
 
 
 def _get_kwargs(
@@ -32,40 +36,99 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: ClientLike, response: httpx.Response) -> Error | OrderResult | None:
+def _parse(response: httpx.Response, _devs: list[Deviation]) -> Error | OrderResult | None:
     if response.status_code == 200:
-        response_200 = OrderResult.from_dict(response.json())
+        _body = response.json()
+        response_200 = OrderResult.from_dict(_body)
+        if response_200._deviations:
+            absorb(response_200, "", _devs)
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        _body = response.json()
+        response_400 = Error.from_dict(_body)
+        if response_400._deviations:
+            absorb(response_400, "", _devs)
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        _body = response.json()
+        response_401 = Error.from_dict(_body)
+        if response_401._deviations:
+            absorb(response_401, "", _devs)
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        _body = response.json()
+        response_403 = Error.from_dict(_body)
+        if response_403._deviations:
+            absorb(response_403, "", _devs)
 
         return response_403
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.is_success:
+        # Any 2xx whose body fits is a success: MyCashflow says a successful create answers "200 OK"
+        # where its spec documents 201 (shared/reference/mycashflow.md, section 3).
+        _body = response.json()
+        response_200 = OrderResult.from_dict(_body)
+        if response_200._deviations:
+            absorb(response_200, "", _devs)
+
+        return response_200
+
+    return None
+
+
+def _parse_response(
+    *, client: ClientLike, response: httpx.Response
+) -> tuple[Error | OrderResult | None, tuple[Deviation, ...], bool]:
+    """The body decoded by its status (None for a status without a schema), the deviations, and whether it
+    fitted: a body that is not JSON (json.JSONDecodeError is a ValueError; RecursionError for hostile nesting)
+    or that no tolerance can read
+    gives (None, (), False) instead of an exception."""
+    _devs: list[Deviation] = []
+    try:
+        parsed = _parse(response, _devs)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+        return None, (), False
+    return parsed, tuple(_devs), True
 
 
 def _build_response(*, client: ClientLike, response: httpx.Response) -> Response[Error | OrderResult]:
+    parsed, deviations, fits = _parse_response(client=client, response=response)
+    if response.is_success:
+        problem = client.check_success(response, fits=fits, deviations=deviations)
+        if problem is not None and deviations and client.strict:
+            raise problem
+    elif client.raise_on_unexpected_status and not (
+        response.status_code == 200
+        or response.status_code == 400
+        or response.status_code == 401
+        or response.status_code == 403
+    ):
+        raise errors.UnexpectedStatus(response.status_code, response.content)
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
+        deviations=deviations,
     )
+
+
+def _success(client: ClientLike, response: httpx.Response) -> OrderResult:
+    """What `sync`/`asyncio` return for `response`, or raise: the API's error for a status that is not 2xx,
+    and whatever `client.check_success` says for a 2xx (a body that does not fit, a strict deviation...)."""
+    if not response.is_success:
+        raise client.error_for(response)
+    parsed, deviations, fits = _parse_response(client=client, response=response)
+    problem = client.check_success(response, fits=fits, deviations=deviations)
+    if problem is not None:
+        raise problem
+    return cast(OrderResult, parsed)
 
 
 def sync_detailed(
@@ -137,9 +200,7 @@ def sync(
     response = client.get_httpx_client().request(
         **kwargs,
     )
-    if response.status_code == 200:
-        return cast(OrderResult, _parse_response(client=client, response=response))
-    raise client.error_for(response)
+    return _success(client, response)
 
 
 async def asyncio_detailed(
@@ -207,6 +268,4 @@ async def asyncio(
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
-    if response.status_code == 200:
-        return cast(OrderResult, _parse_response(client=client, response=response))
-    raise client.error_for(response)
+    return _success(client, response)

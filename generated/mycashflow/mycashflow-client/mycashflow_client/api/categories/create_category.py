@@ -11,7 +11,11 @@ from ...models.category_input import CategoryInput
 from ...models.create_category_response_201 import CreateCategoryResponse201
 from ...models.error_response import ErrorResponse
 from ...models.validation_error_response import ValidationErrorResponse
-from ...types import Response
+from ...types import (
+    Deviation,
+    Response,
+    absorb,
+)
 
 
 def _get_kwargs(
@@ -33,48 +37,111 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: ClientLike, response: httpx.Response
+def _parse(
+    response: httpx.Response, _devs: list[Deviation]
 ) -> Any | CreateCategoryResponse201 | ErrorResponse | ValidationErrorResponse | None:
     if response.status_code == 201:
-        response_201 = CreateCategoryResponse201.from_dict(response.json())
+        _body = response.json()
+        response_201 = CreateCategoryResponse201.from_dict(_body)
+        if response_201._deviations:
+            absorb(response_201, "", _devs)
 
         return response_201
 
     if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
+        _body = response.json()
+        response_400 = ErrorResponse.from_dict(_body)
+        if response_400._deviations:
+            absorb(response_400, "", _devs)
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+        _body = response.json()
+        response_401 = ErrorResponse.from_dict(_body)
+        if response_401._deviations:
+            absorb(response_401, "", _devs)
 
         return response_401
 
     if response.status_code == 406:
         response_406 = cast(Any, None)
+
         return response_406
 
     if response.status_code == 422:
-        response_422 = ValidationErrorResponse.from_dict(response.json())
+        _body = response.json()
+        response_422 = ValidationErrorResponse.from_dict(_body)
+        if response_422._deviations:
+            absorb(response_422, "", _devs)
 
         return response_422
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if response.is_success:
+        # Any 2xx whose body fits is a success: MyCashflow says a successful create answers "200 OK"
+        # where its spec documents 201 (shared/reference/mycashflow.md, section 3).
+        _body = response.json()
+        response_201 = CreateCategoryResponse201.from_dict(_body)
+        if response_201._deviations:
+            absorb(response_201, "", _devs)
+
+        return response_201
+
+    return None
+
+
+def _parse_response(
+    *, client: ClientLike, response: httpx.Response
+) -> tuple[
+    Any | CreateCategoryResponse201 | ErrorResponse | ValidationErrorResponse | None, tuple[Deviation, ...], bool
+]:
+    """The body decoded by its status (None for a status without a schema), the deviations, and whether it
+    fitted: a body that is not JSON (json.JSONDecodeError is a ValueError; RecursionError for hostile nesting)
+    or that no tolerance can read
+    gives (None, (), False) instead of an exception."""
+    _devs: list[Deviation] = []
+    try:
+        parsed = _parse(response, _devs)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+        return None, (), False
+    return parsed, tuple(_devs), True
 
 
 def _build_response(
     *, client: ClientLike, response: httpx.Response
 ) -> Response[Any | CreateCategoryResponse201 | ErrorResponse | ValidationErrorResponse]:
+    parsed, deviations, fits = _parse_response(client=client, response=response)
+    if response.is_success:
+        problem = client.check_success(response, fits=fits, deviations=deviations)
+        if problem is not None and deviations and client.strict:
+            raise problem
+    elif client.raise_on_unexpected_status and not (
+        response.status_code == 201
+        or response.status_code == 400
+        or response.status_code == 401
+        or response.status_code == 406
+        or response.status_code == 422
+    ):
+        raise errors.UnexpectedStatus(response.status_code, response.content)
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
+        deviations=deviations,
     )
+
+
+def _success(client: ClientLike, response: httpx.Response) -> CreateCategoryResponse201:
+    """What `sync`/`asyncio` return for `response`, or raise: the API's error for a status that is not 2xx,
+    and whatever `client.check_success` says for a 2xx (a body that does not fit, a strict deviation...)."""
+    if not response.is_success:
+        raise client.error_for(response)
+    parsed, deviations, fits = _parse_response(client=client, response=response)
+    problem = client.check_success(response, fits=fits, deviations=deviations)
+    if problem is not None:
+        raise problem
+    return cast(CreateCategoryResponse201, parsed)
 
 
 def sync_detailed(
@@ -132,9 +199,7 @@ def sync(
     response = client.get_httpx_client().request(
         **kwargs,
     )
-    if response.status_code == 201:
-        return cast(CreateCategoryResponse201, _parse_response(client=client, response=response))
-    raise client.error_for(response)
+    return _success(client, response)
 
 
 async def asyncio_detailed(
@@ -188,6 +253,4 @@ async def asyncio(
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
-    if response.status_code == 201:
-        return cast(CreateCategoryResponse201, _parse_response(client=client, response=response))
-    raise client.error_for(response)
+    return _success(client, response)
