@@ -21,7 +21,7 @@ CLIENT_INSTALLS = [arg for path in GENERATED_CLIENTS for arg in ("-e", path)]  #
 # (pyproject.toml, the set of generated clients), so no session re-runs `pip install` (what `-R` gives
 # ordinary nox sessions, here by default). nox has no shared-venv option, hence venv_backend "none" + this helper.
 SHARED_VENV = ROOT / ".nox" / "shared"
-SHARED_INSTALL = ["-e", ".[test,lint,sim,contract]", *CLIENT_INSTALLS]
+SHARED_INSTALL = ["-e", ".[test,lint,sim,contract,coverage]", *CLIENT_INSTALLS]
 
 
 def _shared(session: nox.Session) -> dict[str, str]:
@@ -42,9 +42,9 @@ def _shared(session: nox.Session) -> dict[str, str]:
     return {"VIRTUAL_ENV": str(SHARED_VENV), "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
-def _run(session: nox.Session, program: str, *args: str) -> None:
+def _run(session: nox.Session, program: str, *args: str, extra_env: dict[str, str] | None = None) -> None:
     """`program` from the shared venv (`python` is its interpreter)."""
-    env = _shared(session)
+    env = _shared(session) | (extra_env or {})
     bin_dir = Path(env["PATH"].split(os.pathsep, 1)[0])
     session.run(str(bin_dir / program), *args, env=env, external=True)
 
@@ -63,22 +63,56 @@ def drift(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
-    """Unit, quirk-ledger and generated-client tests."""
-    _run(session, "pytest", *session.posargs)
+    """Unit, quirk-ledger, generated-client and security tests (tests/security drives the contract suite)."""
+    _run(session, "pytest", "--hypothesis-profile=tests", *session.posargs)
 
 
 @nox.session(venv_backend="none")
 def contract(session: nox.Session) -> None:
     """Contract tests for every API: schemathesis, business-rule models, client decoding (`-- --contract-profile …`)."""
-    _run(session, "pytest", "contract_tests", "--junitxml=build/contract-junit.xml", *session.posargs)
+    # The contract profile names the hypothesis one (contract-fast / contract-thorough, root conftest.py);
+    # CONTRACT_PROFILE or `-- --contract-profile thorough` picks another.
+    profile = f"--contract-profile={os.environ.get('CONTRACT_PROFILE', 'fast')}"
+    _run(session, "pytest", "contract_tests", profile, "--junitxml=build/contract-junit.xml", *session.posargs)
+
+
+# Branch-coverage floors (percent) per package under `nox -s coverage`: the issue's minimum for the tooling and the
+# client runtime. Not yet measured on a quiet machine, so CI does not run this session yet (issue 17 follow-up):
+# measure, raise each floor to what the tests reach, add the other packages, then add it to .ci/run.
+COVERAGE_FLOORS = {"specforge": 85, "sdk_runtime": 85}
+
+
+@nox.session(default=False, venv_backend="none")
+def coverage(session: nox.Session) -> None:
+    """Branch coverage of src/, package by package, under the tests session's tests; fails below a floor."""
+    data = f"--data-file={ROOT / 'build' / '.coverage'}"
+    (ROOT / "build").mkdir(exist_ok=True)
+    _run(
+        session,
+        "coverage",
+        "run",
+        data,
+        "--branch",
+        "--source=src",
+        "-m",
+        "pytest",
+        "--hypothesis-profile=tests",
+        "-q",
+        *session.posargs,
+    )
+    _run(session, "coverage", "report", data, "--skip-covered", "--skip-empty", "--sort=cover")
+    for package, floor in COVERAGE_FLOORS.items():
+        session.log(f"{package}: branch coverage, floor {floor}%")
+        _run(session, "coverage", "report", data, f"--include=src/{package}/*", f"--fail-under={floor}", "--format=total")
 
 
 @nox.session(venv_backend="none")
 def lint(session: nox.Session) -> None:
-    """ruff and mypy --strict on our code; mypy --strict on every generated client."""
+    """ruff, mypy --strict and the import contracts on our code; mypy --strict on every generated client."""
     _run(session, "ruff", "check", ".")
     _run(session, "ruff", "format", "--check", ".")
     _run(session, "mypy")
+    _run(session, "lint-imports", extra_env={"PYTHONPATH": os.pathsep.join(("src", "."))})
     for client in GENERATED_CLIENTS:
         _run(session, "mypy", "--strict", str(Path(client) / Path(client).name.replace("-", "_")))
 

@@ -13,18 +13,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulators._serving.runner import free_port
+
 __all__ = ["WrkResult", "ensure_prism", "ensure_wrk", "free_port", "rss_mib", "running", "wrk"]
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = ROOT / ".bench-tools"
 PRISM_VERSION = "5.16.0"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _wait_for_port(port: int, process: subprocess.Popen[bytes], deadline_s: float) -> None:

@@ -9,10 +9,7 @@ Run: `python -m benchmarks.client_overhead [calls]`.
 from __future__ import annotations
 
 import json
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -23,6 +20,8 @@ from mash_client.models import OrderResult
 from mash_sdk import Mash
 from specforge.patched import load_patched
 
+from ._measure import per_call_us
+
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = load_patched("mash").document
 EXAMPLE = SPEC["paths"]["/orders/{orderId}"]["get"]["responses"]["200"]["content"]["application/json"]
@@ -31,19 +30,6 @@ BODY = json.dumps(next(iter(EXAMPLE["examples"].values()))["value"]).encode()
 
 def _answer(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, content=BODY, headers={"Content-Type": "application/json"})
-
-
-def _per_call_us(call: Callable[[], object], calls: int, rounds: int = 7) -> float:
-    """Median over `rounds` of the mean µs per call."""
-    for _ in range(calls // 10):
-        call()
-    means = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(calls):
-            call()
-        means.append((time.perf_counter() - start) / calls * 1e6)
-    return statistics.median(means)
 
 
 def main(calls: int) -> None:
@@ -75,10 +61,10 @@ def main(calls: int) -> None:
     def decode_only() -> object:
         return OrderResult.from_dict(json.loads(BODY))
 
-    raw_us = _per_call_us(raw_call, calls)
-    sdk_us = _per_call_us(sdk_call, calls)
-    bare_us = _per_call_us(bare_call, calls)
-    decode_us = _per_call_us(decode_only, calls)
+    raw_us = per_call_us(raw_call, calls, rounds=7)
+    sdk_us = per_call_us(sdk_call, calls, rounds=7)
+    bare_us = per_call_us(bare_call, calls, rounds=7)
+    decode_us = per_call_us(decode_only, calls, rounds=7)
     print(f"calls per round: {calls}, median of 7 rounds, Python {sys.version.split()[0]}")
     print(f"raw httpx + json.loads : {raw_us:8.1f} µs/call")
     print(f"Mash + get_order.sync  : {sdk_us:8.1f} µs/call  (ratio {sdk_us / raw_us:.2f}x)")

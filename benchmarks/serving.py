@@ -7,7 +7,6 @@ import json
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from mash_client.api.orders_and_invoicing import get_order
 
 from mash_sdk import Mash
 
-from ._measure import Figure, Stats
+from ._measure import Figure, Stats, per_call_us
 from ._servers import PRISM_VERSION, WrkResult, ensure_prism, ensure_wrk, free_port, rss_mib, running, wrk
 
 __all__ = ["client_call", "mash_memory", "mash_vs_prism", "mycashflow_vs_prism"]
@@ -219,8 +218,8 @@ def client_call(calls: int, runs: int) -> Figure:
         def client() -> object:
             return get_order.sync(order_id, client=mash)
 
-        ours = Stats.of([_per_call_us(client, calls) for _ in range(runs)])
-        anchor = Stats.of([_per_call_us(raw_call, calls) for _ in range(runs)])
+        ours = Stats.of([per_call_us(client, calls) for _ in range(runs)])
+        anchor = Stats.of([per_call_us(raw_call, calls) for _ in range(runs)])
     figure = Figure(
         name="generated client get-order call over loopback HTTP (µs per call)", unit="µs", ours=ours,
         anchor_name="raw httpx request + json.loads, same endpoint", anchor=anchor, target="≤ 1.3×",
@@ -228,12 +227,3 @@ def client_call(calls: int, runs: int) -> Figure:
     )  # fmt: skip
     figure.met = figure.ratio is not None and figure.ratio <= 1.3
     return figure
-
-
-def _per_call_us(call: Callable[[], object], calls: int) -> float:
-    for _ in range(max(calls // 10, 1)):
-        call()
-    started = time.perf_counter()
-    for _ in range(calls):
-        call()
-    return (time.perf_counter() - started) / calls * 1e6

@@ -12,6 +12,7 @@ from . import session, summary
 from .listening import NotListeningError
 from .profiles import PROFILES
 from .targets import API_TARGETS, Target, TargetError
+from .wire_guard import GUARD
 
 _API_IN_NAME = re.compile(r"^[^\[]+\[(\w+)\]")
 _TARGETED_MODULE = "test_server_contract.py"
@@ -34,10 +35,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for profile in PROFILES.values():
-        profile.register()
     name = str(config.getoption("--contract-profile"))
-    settings.load_profile(name)
+    settings.load_profile(PROFILES[name].hypothesis_profile)  # registered in the root conftest.py
     try:
         session.start(name, config.getoption("--api"))
     except NotListeningError as exc:
@@ -95,6 +94,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # A refused request fails the test that made it; should anything have swallowed that failure, the run fails.
+    if GUARD.refusals and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     run = session.current()
     lines = summary.TALLY.lines()
@@ -102,12 +107,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("=", "contract summary per operation")
         for line in lines:
             terminalreporter.write_line(line)
+    for line in GUARD.summary():
+        terminalreporter.write_line(line, red=bool(GUARD.refusals), green=not GUARD.refusals)
     for api, reason in sorted(run.not_selected().items()):
         terminalreporter.write_line(f"NOT SELECTED: {api} contract tests — {reason}", yellow=True)
     for api, target in sorted(run.targets.items()):
         if isinstance(target, Target) and target.read_only:
             terminalreporter.write_line(
-                f"READ-ONLY: {api} — GET operations only, stateful tests not selected "
+                f"READ-ONLY: {api} — GET operations only, no unexpected-method probes, stateful tests not selected; "
+                "anything else is refused on the wire "
                 "(set CONTRACT_ALLOW_WRITES=1 for a store you may write to)",
                 yellow=True,
             )

@@ -105,11 +105,15 @@ def load_decisions(path: Path = EXCEPTIONS_FILE) -> Decisions:
     return Decisions(tuple(exceptions), tuple(blocked))
 
 
-def operations_config(decisions: Decisions, api: str) -> list[dict[str, Any]]:
-    """schemathesis `operations` entries: one per operation, its checks loosened as listed, or left out."""
+def operations_config(decisions: Decisions, api: str, only: set[str] | None = None) -> list[dict[str, Any]]:
+    """schemathesis `operations` entries: one per operation, its checks loosened as listed, or left out.
+
+    `only` (a read-only target's GET operations) drops the entries of every other operation: schemathesis ORs an
+    entry's `include-operation-id` with the schema's own filters, so an entry would select its operation again.
+    """
     by_operation: dict[str, dict[str, Any]] = {}
     for item in decisions.exceptions:
-        if item.api == api:
+        if item.api == api and (only is None or item.operation in only):
             by_operation.setdefault(item.operation, {})[item.check] = item.config()
     entries: list[dict[str, Any]] = [
         {"include-operation-id": op, "checks": checks} for op, checks in sorted(by_operation.items())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
 __all__ = ["PROFILES", "Profile"]
 
@@ -27,19 +27,15 @@ class Profile:
         """schemathesis' per-operation fuzzing budget, so that every API gets about the same number of cases."""
         return max(1, math.ceil(self.fuzz_cases_per_api / max(1, operations)))
 
-    def hypothesis(self, max_examples: int, **overrides: object) -> settings:
-        """Settings for our own hypothesis tests under this profile (the registered profile is the parent)."""
-        return settings(settings.get_profile(self.name), max_examples=max_examples, **overrides)  # type: ignore[arg-type]
+    @property
+    def hypothesis_profile(self) -> str:
+        """The hypothesis profile under this budget, registered with every other one in the root conftest.py."""
+        return f"contract-{self.name}"
 
-    def register(self) -> None:
-        # The built-in "ci" profile (derandomized, no deadline, no database, print_blob) is the parent;
-        # ours are never named "ci", which hypothesis auto-loads whenever CI is set.
-        settings.register_profile(
-            self.name,
-            parent=settings.get_profile("ci"),
-            derandomize=self.derandomize,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
-        )
+    def hypothesis(self, max_examples: int, **overrides: object) -> settings:
+        """Settings for our own hypothesis tests under this profile (its hypothesis profile is the parent)."""
+        parent = settings.get_profile(self.hypothesis_profile)
+        return settings(parent, max_examples=max_examples, **overrides)  # type: ignore[arg-type]
 
 
 PROFILES = {

@@ -7,15 +7,17 @@ from typing import Any
 
 import schemathesis
 from schemathesis import BaseSchema, Case, CheckContext, Response
+from schemathesis.core.result import Ok
 
-from specforge.openapi import iter_operations
+from specforge.openapi import METHODS, iter_operations
 from specforge.patched import load_patched
 
 from .exceptions import Decisions, operations_config
 from .profiles import Profile
-from .targets import NotSelected, Target
+from .targets import NotSelected, Target, TargetError
+from .wire_guard import SAFE_METHODS
 
-__all__ = ["API_KEY", "build_schema", "documented_error_code", "operation_count"]
+__all__ = ["API_KEY", "build_schema", "documented_error_code", "operation_count", "selected_operations"]
 
 API_KEY = "x-contract-api"  # which API a case belongs to, for the per-operation summary
 
@@ -28,11 +30,13 @@ def build_schema(api: str, target: Target | NotSelected, profile: Profile, decis
     """The patched spec (refused unless it matches its STAMP), every check and phase on, real credentials."""
     document = copy.deepcopy(load_patched(api).document)
     document[API_KEY] = api
+    read_only = isinstance(target, Target) and target.read_only
     config: dict[str, Any] = {
         "checks": {"enabled": True, "documented_error_code": {"enabled": True}},
         "phases": {
             "examples": {"enabled": True},
-            "coverage": {"enabled": True},
+            # A read-only target gets no probes with methods the spec does not declare (PUT, TRACE, QUERY...).
+            "coverage": {"enabled": True, **({"unexpected-methods": []} if read_only else {})},
             "fuzzing": {"enabled": True},
             "stateful": {"enabled": True, "max-steps": profile.stateful_steps},
         },
@@ -41,7 +45,7 @@ def build_schema(api: str, target: Target | NotSelected, profile: Profile, decis
             "max-examples": profile.max_examples(operation_count(document)),
             "deterministic": profile.derandomize,
         },
-        "operations": operations_config(decisions, api),
+        "operations": operations_config(decisions, api, _safe_operations(document) if read_only else None),
         # Redacted in every failure report and curl line; schemathesis' defaults cover Authorization too.
         "output": {"sanitization": {"enabled": True}},
     }
@@ -52,9 +56,30 @@ def build_schema(api: str, target: Target | NotSelected, profile: Profile, decis
     schema: BaseSchema = schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(config))
     if isinstance(target, Target) and target.app is not None:
         schema.app = target.app
-    if isinstance(target, Target) and target.read_only:
-        schema = schema.include(method="GET")
+    if read_only:
+        # An `include` would be OR-ed with the per-operation entries' own filters (that let every write through):
+        # exclude instead, and check the result.
+        schema = schema.exclude(method=[m.upper() for m in METHODS if m.upper() not in SAFE_METHODS])
+        unsafe = sorted(label for label, method in selected_operations(schema) if method not in SAFE_METHODS)
+        if unsafe:
+            raise TargetError(f"{api} is read-only, yet the selection still holds {', '.join(unsafe)}")
     return schema
+
+
+def selected_operations(schema: BaseSchema) -> list[tuple[str, str]]:
+    """(label, METHOD) of every operation the schema will test; one that does not even load is a TargetError."""
+    selected: list[tuple[str, str]] = []
+    for result in schema.get_all_operations():
+        if not isinstance(result, Ok):
+            raise TargetError(f"an operation does not load: {result.err()}")
+        selected.append((result.ok().label, result.ok().method.upper()))
+    return selected
+
+
+def _safe_operations(document: dict[str, Any]) -> set[str]:
+    """operationIds of the GET/HEAD operations: the only ones a read-only target may be sent."""
+    safe = tuple(method.lower() for method in SAFE_METHODS)
+    return {str(operation.node.get("operationId")) for operation in iter_operations(document, safe)}
 
 
 def _error_codes(case: Case[Any]) -> dict[int, int] | None:

@@ -9,28 +9,33 @@ missing is not selected, with the reason; one that looks like production is refu
 from __future__ import annotations
 
 import os
+import re
 import ssl
 import tempfile
 from collections.abc import Callable, Collection, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
+import requests
 from starlette.testclient import TestClient
 
-import simulators.mash as mash_simulator
-import simulators.mycashflow as mycashflow_simulator
+from sdk_runtime import ConfigurationError, Origin, parse_origin, redact_url
 from simulators._serving import running_in_thread
 from simulators._serving.tls import issue_test_certificate
+from simulators.registry import load as load_simulator
+from specforge.apis import load_apis
+from specforge.bindings import ContractBinding
 
 __all__ = [
     "API_TARGETS",
     "KINDS",
     "ApiTarget",
     "NotSelected",
+    "Production",
     "Target",
     "TargetError",
     "from_environment",
@@ -41,7 +46,7 @@ KINDS = ("in-process", "http", "sandbox")
 FORCE_PRODUCTION = "CONTRACT_ALLOW_PRODUCTION"
 ALLOW_WRITES = "CONTRACT_ALLOW_WRITES"
 _TRUE = frozenset({"1", "true", "yes"})
-_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+_FALSE = frozenset({"", "0", "false", "no"})
 
 
 class TargetError(Exception):
@@ -64,7 +69,11 @@ class Target:
 
     @property
     def label(self) -> str:
-        return f"{self.api} {self.kind} {self.base_url}" + (" (read-only: GET only)" if self.read_only else "")
+        return f"{self.api} {self.kind} {self.base_url}" + (" (read-only: GET and HEAD only)" if self.read_only else "")
+
+    @property
+    def origin(self) -> Origin:
+        return parse_origin(self.base_url)
 
 
 @dataclass(frozen=True)
@@ -76,30 +85,61 @@ class NotSelected:
 
 
 @dataclass(frozen=True)
+class Production:
+    """Where an API's real systems live: every host under `domain`, minus the test environments named in
+    `allow_variable` (`host`: full host names; `store`: MyCashflow store names, STORENAME.<domain>).
+    `never_allowed` hosts are production whatever the allow-list says: only CONTRACT_ALLOW_PRODUCTION=1 reaches them.
+    """
+
+    domain: str
+    allow_variable: str
+    allow_kind: Literal["host", "store"]
+    never_allowed: tuple[str, ...] = ()
+    source: str = ""
+    store_url: Callable[[str], str] | None = None  # store name → base URL (allow_kind "store")
+
+    def test_hosts(self, env: Mapping[str, str]) -> set[str]:
+        """The allow-list's hosts, each in its one accepted spelling; a malformed entry is a TargetError."""
+        hosts: set[str] = set()
+        for entry in (e.strip() for e in env.get(self.allow_variable, "").split(",")):
+            if not entry:
+                continue
+            try:
+                url = self.store_url(entry) if self.store_url else f"https://{entry}/"
+                host = parse_origin(url).host
+            except ConfigurationError as err:
+                raise TargetError(
+                    f"{self.allow_variable}: entry {entry!r} is not a {self.allow_kind} name ({err})"
+                ) from None
+            if self.allow_kind == "host" and host != entry:
+                raise TargetError(f"{self.allow_variable}: write {host!r}, not {entry!r}")
+            if host in self.never_allowed:
+                raise TargetError(
+                    f"{self.allow_variable}: {host} is the production host; only {FORCE_PRODUCTION}=1 runs against it"
+                )
+            hosts.add(host)
+        return hosts
+
+    def covers(self, origin: Origin, env: Mapping[str, str]) -> bool:
+        """`origin` is a real system of this API (not a test environment named in the allow-list)."""
+        return origin.within(self.domain) and origin.host not in self.test_hosts(env)
+
+
+@dataclass(frozen=True)
 class ApiTarget:
     """What differs between APIs when picking a target: the simulator, its credentials, the sandbox variables."""
 
     api: str
-    simulator: Callable[[bool], Any]  # https_only → ASGI app
+    simulator: Callable[[bool], Any] | None  # https_only → ASGI app; None: the API has no simulator
     username: str
     password: str = field(repr=False)
+    production: Production | None = None
     in_process_url: str = ""
     https: bool = False  # the simulator serves HTTPS (with its own test CA) when run over HTTP
     sandbox_url: Callable[[Mapping[str, str]], str | None] = lambda env: None
     sandbox_credentials: tuple[str, str] = ("", "")  # env var names: user, password
     sandbox_url_variables: str = ""  # how the sandbox URL is given, for the "not selected" reason
-    production: Callable[[str, Mapping[str, str]], bool] = lambda host, env: False
     writes_need_permission: bool = False  # a real store: GET only unless CONTRACT_ALLOW_WRITES=1
-
-
-# Control endpoints on, so that each stateful scenario can start from the start-up state (/_sim/reset):
-# hypothesis replays a scenario to shrink it, and a replay against a changed store draws differently.
-def _mash_app(https_only: bool) -> Any:
-    return mash_simulator.create_app(control=True)
-
-
-def _mycashflow_app(https_only: bool) -> Any:
-    return mycashflow_simulator.create_app(seed=0, https_only=https_only, control=True)
 
 
 def _in_process_reset(app: Any, base_url: str) -> Callable[[], None]:
@@ -117,58 +157,72 @@ def _expect_ok(response: httpx.Response) -> None:
         raise RuntimeError(f"simulator reset answered {response.status_code}: {response.text[:200]}")
 
 
-def _mycashflow_sandbox_url(env: Mapping[str, str]) -> str | None:
-    if env.get("MYCASHFLOW_BASE_URL"):
-        return env["MYCASHFLOW_BASE_URL"]
-    store = env.get("MYCASHFLOW_STORE")
-    return f"https://{store}.mycashflow.fi/api/v1" if store else None
+_DNS_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
 
 
-def _mycashflow_is_production(host: str, env: Mapping[str, str]) -> bool:
-    # Every *.mycashflow.fi store is a real shop; a test store must be named in CONTRACT_MYCASHFLOW_TEST_STORES.
-    allowed = {s.strip().lower() for s in env.get("CONTRACT_MYCASHFLOW_TEST_STORES", "").split(",") if s.strip()}
-    host = host.lower()
-    return (host == "mycashflow.fi" or host.endswith(".mycashflow.fi")) and host.split(".", 1)[0] not in allowed
+def _store_url(binding: ContractBinding, store: str) -> str:
+    """A sandbox store's base URL from its name: a DNS label only (`evil.example/?` would otherwise become the host)."""
+    if not binding.sandbox_store_url or not _DNS_LABEL.fullmatch(store):
+        raise ConfigurationError(f"not a store name (one DNS label): {store!r}")
+    return binding.sandbox_store_url.format(store=store.lower())
 
 
-def _mash_is_production(host: str, env: Mapping[str, str]) -> bool:
-    # The spec's production server (servers[0], https://fi.mash.com/api) and anything else on mash.com
-    # except a host named in CONTRACT_MASH_TEST_HOSTS (the test host was lost from the docs' capture).
-    allowed = {h.strip().lower() for h in env.get("CONTRACT_MASH_TEST_HOSTS", "").split(",") if h.strip()}
-    host = host.lower()
-    return (host == "mash.com" or host.endswith(".mash.com")) and host not in allowed
+def _sandbox_url(binding: ContractBinding) -> Callable[[Mapping[str, str]], str | None]:
+    """The sandbox base URL from the environment: a full URL or a store name, never both (as the SDK)."""
+
+    def read(env: Mapping[str, str]) -> str | None:
+        store_variable = binding.sandbox_store_variable
+        store = env.get(store_variable) if store_variable else None
+        base_url = env.get(binding.sandbox_url_variable)
+        if store and base_url:
+            raise TargetError(f"set {store_variable} or {binding.sandbox_url_variable}, not both")
+        if store:
+            try:
+                return _store_url(binding, store)
+            except ConfigurationError as err:
+                raise TargetError(f"{store_variable}: {err}") from None
+        return base_url or None
+
+    return read
+
+
+def _production(binding: ContractBinding) -> Production | None:
+    if not binding.production_domains or not binding.test_hosts_variable:
+        return None
+    kind: Literal["host", "store"] = "store" if binding.test_hosts_match == "store" else "host"
+    return Production(
+        binding.production_domains[0],
+        binding.test_hosts_variable,
+        kind,
+        binding.production_hosts,
+        binding.production_source,
+        store_url=(lambda store: _store_url(binding, store)) if kind == "store" else None,
+    )
 
 
 def _api_targets() -> dict[str, ApiTarget]:
-    mash_user, mash_password = mash_simulator.DEFAULT_MERCHANT.username, mash_simulator.DEFAULT_MERCHANT.password
-    mcf_user, mcf_key = mycashflow_simulator.DEFAULT_USER.email, mycashflow_simulator.DEFAULT_USER.api_key
-    return {
-        "mash": ApiTarget(
-            api="mash",
-            simulator=_mash_app,
-            username=mash_user,
-            password=mash_password,
-            in_process_url="http://mash.test/api",
-            sandbox_url=lambda env: env.get("MASH_BASE_URL") or None,
-            sandbox_credentials=("MASH_USERNAME", "MASH_PASSWORD"),
-            sandbox_url_variables="MASH_BASE_URL",
-            production=_mash_is_production,
-        ),
-        "mycashflow": ApiTarget(
-            api="mycashflow",
-            simulator=_mycashflow_app,
-            username=mcf_user,
-            password=mcf_key,
-            # The store answers plain HTTP with 400: in-process requests say https too.
-            in_process_url="https://example-store.mycashflow.fi/api/v1",
-            https=True,
-            sandbox_url=_mycashflow_sandbox_url,
-            sandbox_credentials=("MYCASHFLOW_USERNAME", "MYCASHFLOW_API_KEY"),
-            sandbox_url_variables="MYCASHFLOW_STORE (or MYCASHFLOW_BASE_URL)",
-            production=_mycashflow_is_production,
-            writes_need_permission=True,
-        ),
-    }
+    """One target description per API, from its `contract` and `simulator` bindings in codegen/apis.yaml."""
+    targets: dict[str, ApiTarget] = {}
+    for name, api in load_apis().items():
+        binding = api.contract
+        if binding is None:
+            continue
+        entry = load_simulator(name) if api.simulator else None
+        username, password = entry.credentials if entry else ("", "")
+        targets[name] = ApiTarget(
+            api=name,
+            simulator=entry.contract_app if entry else None,
+            username=username,
+            password=password,
+            in_process_url=binding.in_process_url,
+            https=binding.https,
+            sandbox_url=_sandbox_url(binding),
+            sandbox_credentials=binding.sandbox_credentials,
+            sandbox_url_variables=binding.sandbox_url_variables,
+            production=_production(binding),
+            writes_need_permission=binding.writes_need_permission,
+        )
+    return targets
 
 
 API_TARGETS: dict[str, ApiTarget] = _api_targets()
@@ -179,7 +233,10 @@ def resolve(api: ApiTarget, env: Mapping[str, str], stack: ExitStack | None = No
     kind = env.get("CONTRACT_TARGET", "in-process").strip().lower() or "in-process"
     if kind not in KINDS:
         raise TargetError(f"CONTRACT_TARGET={kind!r}: expected one of {', '.join(KINDS)}")
+    if kind in ("in-process", "http") and api.simulator is None:
+        return NotSelected(api.api, "not simulated (codegen/apis.yaml gives it no simulator)")
     if kind == "in-process":
+        assert api.simulator is not None
         app = api.simulator(True)
         origin = api.in_process_url.split("/api", 1)[0]
         return Target(
@@ -190,16 +247,46 @@ def resolve(api: ApiTarget, env: Mapping[str, str], stack: ExitStack | None = No
     return _sandbox(api, env)
 
 
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    """A yes/no variable; anything but 1/true/yes/0/false/no (or unset) is bad input, never a silent "no"."""
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE or value in _FALSE:
+        return value in _TRUE
+    raise TargetError(f"{name}={redact_url(value)}: expected 1, true, yes, 0, false or no")
+
+
+def _origin(variable: str, url: str) -> Origin:
+    """Where `url` goes, refused unless httpx, requests and our parser all read the same host and port."""
+    try:
+        origin = parse_origin(url)
+    except ConfigurationError as err:
+        raise TargetError(f"{variable}: {err}") from None
+    # schemathesis sends through requests (urllib3): it must read the same origin as the guard did.
+    prepared = requests.PreparedRequest()
+    prepared.prepare_url(url, None)
+    seen = urlsplit(prepared.url or "")
+    if (seen.scheme, (seen.hostname or "").rstrip("."), seen.port or (443 if seen.scheme == "https" else 80)) != (
+        origin.scheme,
+        origin.host,
+        origin.port,
+    ):
+        raise TargetError(f"{variable}: {redact_url(url)} is read differently by requests; write it plainly")
+    if "?" in url or "#" in url:
+        raise TargetError(f"{variable}: {redact_url(url)} is a base URL: no query or fragment")
+    return origin
+
+
 def _http(api: ApiTarget, env: Mapping[str, str], stack: ExitStack | None) -> Target:
-    url = env.get(f"CONTRACT_{api.api.upper()}_URL")
+    variable = f"CONTRACT_{api.api.upper()}_URL"
+    url = env.get(variable)
     verify: bool | str = env.get(f"CONTRACT_{api.api.upper()}_CA") or True
     if url:
-        host = urlsplit(url).hostname or ""
-        if host not in _LOOPBACK:
-            raise TargetError(f"CONTRACT_{api.api.upper()}_URL={url!r}: the http target is a local simulator")
+        origin = _origin(variable, url)
+        if not origin.is_loopback:
+            raise TargetError(f"{variable}={redact_url(url)}: the http target is a local simulator (a loopback host)")
         return Target(api.api, "http", url.rstrip("/"), api.username, api.password, verify=verify)
     if stack is None:
-        raise TargetError(f"CONTRACT_{api.api.upper()}_URL is unset and no simulator can be started here")
+        raise TargetError(f"{variable} is unset and no simulator can be started here")
     base, verify = _start_simulator(api, stack)
     path = urlsplit(api.in_process_url).path
     reset = _http_reset(base, verify)
@@ -207,6 +294,7 @@ def _http(api: ApiTarget, env: Mapping[str, str], stack: ExitStack | None) -> Ta
 
 
 def _start_simulator(api: ApiTarget, stack: ExitStack) -> tuple[str, bool | str]:
+    assert api.simulator is not None  # resolve() does not start what does not exist
     if not api.https:
         return stack.enter_context(running_in_thread(api.simulator(False))), True
     directory = stack.enter_context(tempfile.TemporaryDirectory(prefix=f"contract-{api.api}-"))
@@ -225,17 +313,21 @@ def _sandbox(api: ApiTarget, env: Mapping[str, str]) -> Target | NotSelected:
     if missing:
         return NotSelected(api.api, f"sandbox target needs {', '.join(missing)}")
     assert url is not None
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme != "https" and host not in _LOOPBACK:
-        raise TargetError(f"{api.api}: sandbox URL {parts.scheme}://{host} is not HTTPS")
-    forced = env.get(FORCE_PRODUCTION, "").lower() in _TRUE
-    if api.production(host, env) and not forced:
+    origin = _origin(f"{api.api} sandbox URL", url)
+    if origin.scheme != "https" and not origin.is_loopback:
+        raise TargetError(f"{api.api}: sandbox URL {origin} is not HTTPS")
+    if origin.ip is not None and not origin.is_loopback:
         raise TargetError(
-            f"{api.api}: {host} looks like production; name a test host/store in the allow-list variable "
-            f"(see docs/contract-tests.md) or set {FORCE_PRODUCTION}=1 to run anyway"
+            f"{api.api}: sandbox URL {origin} is an IP address, which cannot be told apart from production: "
+            "use the test environment's host name"
         )
-    read_only = api.writes_need_permission and env.get(ALLOW_WRITES, "").lower() not in _TRUE
+    forced = _flag(env, FORCE_PRODUCTION)
+    if api.production is not None and api.production.covers(origin, env) and not forced:
+        raise TargetError(
+            f"{api.api}: {origin.host} looks like production; name a test host/store in "
+            f"{api.production.allow_variable} (see docs/contract-tests.md) or set {FORCE_PRODUCTION}=1 to run anyway"
+        )
+    read_only = api.writes_need_permission and not _flag(env, ALLOW_WRITES)
     return Target(api.api, "sandbox", url.rstrip("/"), env[user_var], env[password_var], read_only=read_only)
 
 

@@ -18,6 +18,7 @@ from .targets import API_TARGETS, Target
 
 def _case(api: str, path: str, method: str) -> Case[Any]:
     spec = API_TARGETS[api]
+    assert spec.simulator is not None  # these APIs are simulated
     target = Target(api, "in-process", spec.in_process_url, spec.username, spec.password, app=spec.simulator(True))
     schema = build_schema(api, target, PROFILES["fast"], Decisions((), ()))
     once = settings(database=None, suppress_health_check=list(HealthCheck))

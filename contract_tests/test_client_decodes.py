@@ -18,11 +18,10 @@ import enum
 import importlib
 import inspect
 import json
-import pkgutil
 import re
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from functools import cache
-from types import ModuleType
 from typing import Any
 
 import httpx
@@ -31,10 +30,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from schemathesis.generation.jsonschema.builder import build
 
-from mash_sdk import Mash
-from mycashflow_sdk import MyCashflow
-from sdk_runtime import BaseClient, RetryPolicy
+from sdk_runtime import RetryPolicy
 from specforge.apis import load_apis
+from specforge.clients import load_object, operation_modules, snake_case
 from specforge.openapi import inline_refs, iter_operations
 from specforge.patched import load_patched
 
@@ -58,21 +56,6 @@ _FORMATS: dict[str, st.SearchStrategy[str]] = {
 def from_schema(schema: Any) -> st.SearchStrategy[Any]:
     """JSON values the (JSON Schema 2020-12) schema admits, with real dates where it names the format."""
     return build(schema, draft=20, formats=_FORMATS)
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-@cache
-def _endpoints(package: str) -> dict[str, ModuleType]:
-    api = importlib.import_module(f"{package}.api")
-    modules: dict[str, ModuleType] = {}
-    for info in pkgutil.walk_packages(api.__path__, f"{package}.api."):
-        module = importlib.import_module(info.name)
-        if hasattr(module, "sync_detailed"):
-            modules[info.name.rsplit(".", 1)[1]] = module
-    return modules
 
 
 def admit_unknown(schema: Any) -> Any:
@@ -148,23 +131,28 @@ def _required_arguments(function: Any) -> dict[str, Any]:
     }
 
 
-def _client(api: str, status: int, body: Any) -> BaseClient:
+def _client(api: str, status: int, body: Any) -> AbstractContextManager[Any]:
+    """The API's SDK client (its `sdk` binding), else the generated client, answered by `transport` only."""
     content = json.dumps(body).encode()
     transport = httpx.MockTransport(
         lambda request: httpx.Response(status, content=content, headers={"Content-Type": "application/json"})
     )
     # strict: a body drawn from the patched spec must decode without a single tolerated deviation.
-    if api == "mash":
-        return Mash(
-            username="contract", password="contract", transport=transport, retry=RetryPolicy.disabled(), strict=True
+    binding = APIS[api].sdk
+    if binding is not None:
+        arguments = binding.build_arguments("contract", "contract")
+        client: AbstractContextManager[Any] = load_object(binding.client)(
+            **arguments, transport=transport, retry=RetryPolicy.disabled(), strict=True
         )
-    return MyCashflow(
-        "example-store",
+        return client
+    generated = importlib.import_module(f"{APIS[api].package}.client")
+    server = load_patched(api).document.get("servers") or [{"url": "https://api.invalid"}]
+    return generated.AuthenticatedClient(  # type: ignore[no-any-return]
+        base_url=server[0]["url"],
         username="contract",
-        api_key="contract",
-        transport=transport,
-        retry=RetryPolicy.disabled(),
+        password="contract",
         strict=True,
+        httpx_args={"transport": transport},
     )
 
 
@@ -194,7 +182,7 @@ def _is_datetime_like(value: str) -> bool:
 
 
 def _decode_and_round_trip(api: str, operation_id: str, status: int, body: Any) -> None:
-    module = _endpoints(APIS[api].package)[_snake(operation_id)]
+    module = operation_modules(APIS[api].package)[snake_case(operation_id)]
     with _client(api, status, body) as client:
         response = module.sync_detailed(**_required_arguments(module.sync_detailed), client=client)
     assert int(response.status_code) == status
@@ -231,9 +219,9 @@ def _example_params() -> list[Any]:
 
 def test_every_json_response_is_covered() -> None:
     for api in APIS:
-        endpoints = _endpoints(APIS[api].package)
+        endpoints = operation_modules(APIS[api].package)
         operations = {operation_id for operation_id, *_ in _cases(api)}
-        assert sorted(op for op in operations if _snake(op) not in endpoints) == []
+        assert sorted(op for op in operations if snake_case(op) not in endpoints) == []
         assert len(operations) >= 9, f"{api}: suspiciously few operations with a JSON response"
 
 

@@ -21,7 +21,6 @@ from mash_client.models import (
     ChargeOrderRequest,
     CreateOrderRequest,
     OrderResult,
-    OrderStatus,
     RefundOrderRequest,
 )
 from starlette.testclient import TestClient
@@ -29,17 +28,17 @@ from starlette.testclient import TestClient
 from mash_sdk import Mash, MashError
 from sdk_runtime import RetryPolicy
 from simulators.mash import DEFAULT_MERCHANT, create_app
+from simulators.mash.identities import hetu_check
 
 from .session import current
 
-_CHECKS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 _BASE = "http://127.0.0.1/api"  # any host reaches the in-process app; loopback keeps plain HTTP allowed
 _APPROVED_DIGITS = (0, 1, 5, 6, 7, 8)
 
 
 def hetu(serial: int, birth: str = "010771") -> str:
     """A formally valid HETU; the hundreds digit of `serial` decides the simulator's credit decision."""
-    return f"{birth}-{serial:03d}{_CHECKS[int(f'{birth}{serial:03d}') % 31]}"
+    return f"{birth}-{serial:03d}{hetu_check(f'{birth}{serial:03d}')}"
 
 
 @dataclass
@@ -82,7 +81,7 @@ lines = st.dictionaries(
 
 
 def _status(result: OrderResult) -> str:
-    return result.status.value if isinstance(result.status, OrderStatus) else "(none)"
+    return result.status.value
 
 
 @contextmanager

@@ -28,6 +28,7 @@ def _always_fails(ctx: CheckContext, response: Response, case: Case[Any]) -> boo
 )
 def test_a_failure_report_has_a_curl_line_without_credentials(api: str, path: str, method: str) -> None:
     spec = API_TARGETS[api]
+    assert spec.simulator is not None  # these APIs are simulated
     target = Target(api, "in-process", spec.in_process_url, "contract-user", SECRET, app=spec.simulator(True))
     schema = build_schema(api, target, PROFILES["fast"], Decisions((), ()))
     # Drawn from the schema's strategy, as in a real run: that is where the configured auth is applied.

@@ -2,7 +2,7 @@
 
 from sdk_runtime import ConfigurationError, RetryPolicy
 
-from ._client import STORE_URL, MyCashflow, store_url
+from ._client import API_VERSIONS, STORE_URL, MyCashflow, store_url
 from ._errors import (
     AuthenticationError,
     BadRequestError,
@@ -16,6 +16,7 @@ from ._errors import (
 from ._pagination import Page, apages, apaginate, pages, paginate
 
 __all__ = [
+    "API_VERSIONS",
     "STORE_URL",
     "AuthenticationError",
     "BadRequestError",

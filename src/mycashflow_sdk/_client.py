@@ -7,30 +7,44 @@ from collections.abc import Mapping
 
 import httpx
 
-from sdk_runtime import DEFAULT_TIMEOUT, BaseClient, ConfigurationError, EnvVar, RetryPolicy, Verify
+from sdk_runtime import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    BaseClient,
+    ConfigurationError,
+    EnvVar,
+    RetryPolicy,
+    Verify,
+)
 
 from ._errors import MyCashflowError, error_for
 
-__all__ = ["STORE_URL", "MyCashflow", "store_url"]
+__all__ = ["API_VERSIONS", "STORE_URL", "MyCashflow", "store_url"]
 
 STORE_URL = "https://{store}.mycashflow.fi/api/v1"
 """The `servers` URL of generated/mycashflow/openapi.yaml (a test keeps them equal)."""
+# v1 for everything; v0 for the order API public integrations use (generated/mycashflow_v0, `mycashflow_v0_client`).
+API_VERSIONS = ("v1", "v0")
 
 # A store name is the first label of STORENAME.mycashflow.fi: a DNS label.
 _STORE_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
 
 
-def store_url(store: str) -> str:
-    """The API v1 base URL of a store, from its name (the API answers only on the default domain)."""
+def store_url(store: str, version: str = "v1") -> str:
+    """The API base URL of a store, from its name (the API answers only on the default domain)."""
     if not _STORE_NAME.fullmatch(store):
         raise ConfigurationError(f"not a MyCashflow store name (the STORENAME of STORENAME.mycashflow.fi): {store!r}")
-    return STORE_URL.format(store=store.lower())
+    if version not in API_VERSIONS:
+        raise ConfigurationError(f"MyCashflow API version must be one of {', '.join(API_VERSIONS)}, not {version!r}")
+    return STORE_URL.format(store=store.lower()).removesuffix("/v1") + "/" + version
 
 
 class MyCashflow(BaseClient):
     """MyCashflow API v1 of one store over HTTP Basic; pass it as `client=` to `mycashflow_client.api` functions.
 
-    `MyCashflow("mystore", username=..., api_key=...)`, or `base_url=` instead of the store name.
+    `MyCashflow("mystore", username=..., api_key=...)`, or `base_url=` instead of the store name;
+    `version="v0"` addresses the v0 order API (for `mycashflow_v0_client.api`).
     `sync`/`asyncio` calls return the typed body or raise a `MyCashflowError` family; GETs are retried.
     """
 
@@ -50,12 +64,15 @@ class MyCashflow(BaseClient):
         username: str,
         api_key: str,
         base_url: str | None = None,
+        version: str = "v1",
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         allow_insecure: bool = False,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
         verify: Verify = True,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         strict: bool | None = None,
     ) -> None:
         if store and base_url:
@@ -66,7 +83,7 @@ class MyCashflow(BaseClient):
                 " or a base URL (base_url=, or MYCASHFLOW_BASE_URL)"
             )
         super().__init__(
-            base_url=store_url(store) if store else base_url,
+            base_url=store_url(store, version) if store else base_url,
             username=username,
             password=api_key,
             timeout=timeout,
@@ -75,6 +92,8 @@ class MyCashflow(BaseClient):
             transport=transport,
             headers=headers,
             verify=verify,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
             strict=strict,
         )
 

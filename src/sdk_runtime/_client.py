@@ -10,6 +10,8 @@ import httpx
 from ._decoding import log_deviations, strict_error, strict_from_env
 from ._env import EnvVar, read_env
 from ._errors import APIError, ConfigurationError
+from ._limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, CallLimits
+from ._logging import install_log_redaction
 from ._retry import RetryPolicy, RetryTransport
 from ._tls import Verify, ssl_context
 from ._url import InsecureURLError, check_base_url
@@ -60,6 +62,8 @@ class BaseClient:
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
         verify: Verify = True,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         strict: bool | None = None,
     ) -> None:
         base_url = base_url or self.default_base_url
@@ -72,7 +76,9 @@ class BaseClient:
         self._timeout = timeout
         if transport is not None and verify is not True:
             raise ConfigurationError("verify= configures the client's own transport: set it on the transport you pass")
-        self._transport = RetryTransport(transport, retry, verify=verify)
+        # One deadline per call across its retries, and a cap on the decoded body (CallLimits, _limits.py).
+        self._transport = RetryTransport(transport, retry, CallLimits(deadline, max_response_bytes), verify=verify)
+        install_log_redaction()  # httpx's own INFO line would print query strings (personal data)
         self._client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
         self.strict = strict_from_env() if strict is None else strict
@@ -86,6 +92,8 @@ class BaseClient:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> Self:
         """A client configured by the class's `env_vars` (from `os.environ` unless `environ` is given)."""
         arguments: dict[str, Any] = dict(read_env(cls.env_vars, environ))
@@ -97,7 +105,15 @@ class BaseClient:
         else:
             arguments.pop("verify", None)
         try:
-            return cls(**arguments, timeout=timeout, retry=retry, transport=transport, strict=strict_from_env(environ))
+            return cls(
+                **arguments,
+                timeout=timeout,
+                retry=retry,
+                transport=transport,
+                strict=strict_from_env(environ),
+                deadline=deadline,
+                max_response_bytes=max_response_bytes,
+            )
         except InsecureURLError as err:
             if "allow_insecure" not in names:
                 raise

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-__all__ = ["APIError", "ConfigurationError"]
+__all__ = ["APIError", "CallLimitError", "ConfigurationError", "DeadlineExceeded", "ResponseTooLarge"]
 
 _BODY_LIMIT = 2000
 
@@ -48,3 +48,17 @@ class APIError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, status_code={self.status_code})"
+
+
+class CallLimitError(Exception):
+    """A call stopped by the client's own limits (`deadline=`, `max_response_bytes=`), never by the server.
+    Messages name the method and the URL without its query; such a call is not retried."""
+
+
+class DeadlineExceeded(CallLimitError, httpx.TimeoutException):
+    """The call as a whole (connecting, retries and their waits, the body) took longer than `deadline=`.
+    An httpx.TimeoutException too, so code that handles timeouts handles this one."""
+
+
+class ResponseTooLarge(CallLimitError, httpx.TransportError):
+    """The response body (decoded) is larger than `max_response_bytes=`; reading stopped at the cap."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from ._limits import CallLimits, Deadline, guard_response
 from ._tls import Verify, is_tls_verification_failure, ssl_context
 
 __all__ = ["RetryPolicy", "RetryTransport"]
@@ -79,9 +80,10 @@ class RetryPolicy:
 class _Attempts:
     """The retry decisions for one request, shared by the sync and the async path."""
 
-    def __init__(self, policy: RetryPolicy, request: httpx.Request) -> None:
+    def __init__(self, policy: RetryPolicy, request: httpx.Request, deadline: Deadline) -> None:
         self.policy = policy
         self.request = request
+        self.deadline = deadline
         self.retries = 0
         self.waited = 0.0
         self.repeatable = request.method in policy.methods
@@ -103,7 +105,11 @@ class _Attempts:
         wait = 0.0
         if self.retries < self.policy.max_retries:
             wait = asked if asked is not None else self.policy.backoff_for(self.retries + 1)
-        if self.retries >= self.policy.max_retries or self.waited + wait > self.policy.max_wait:
+        if (
+            self.retries >= self.policy.max_retries
+            or self.waited + wait > self.policy.max_wait
+            or not self.deadline.allows_wait(wait)  # no time left for another attempt within the call's deadline
+        ):
             if self.policy.max_retries:
                 logger.warning(
                     "Giving up on %s %s after %d retries (%.2f s waited): %s",
@@ -124,16 +130,22 @@ class _Attempts:
 
 
 class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """Wraps a transport (sync, async or both, like httpx.MockTransport) and repeats failed attempts."""
+    """Wraps a transport (sync, async or both, like httpx.MockTransport) and repeats failed attempts.
+
+    It also enforces `limits` (CallLimits): one deadline across every attempt, wait and the body read, and
+    a cap on the decoded response body.
+    """
 
     def __init__(
         self,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         policy: RetryPolicy | None = None,
+        limits: CallLimits | None = None,
         *,
         verify: Verify = True,
     ) -> None:
         self.policy = policy or RetryPolicy()
+        self.limits = limits or CallLimits()
         self._transport = transport
         # One trust setting for both of the transports built below: a client serves `with` and `async with`.
         self._verify = ssl_context(verify)
@@ -156,31 +168,43 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         transport = self._sync_transport()
-        attempts = _Attempts(self.policy, request)
+        deadline = Deadline(self.limits.deadline, request)
+        attempts = _Attempts(self.policy, request, deadline)
         while True:
+            deadline.narrow()
             try:
                 response = transport.handle_request(request)
+            except httpx.TimeoutException as err:
+                deadline.check_after(err)
+                if (wait := attempts.wait_after(err)) is None:
+                    raise
             except Exception as err:
                 if (wait := attempts.wait_after(err)) is None:
                     raise
             else:
                 if (wait := attempts.wait_after(response)) is None:
-                    return response
+                    return guard_response(response, self.limits, deadline)
                 response.close()
             self.policy.sleep(wait)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         transport = self._async_transport()
-        attempts = _Attempts(self.policy, request)
+        deadline = Deadline(self.limits.deadline, request)
+        attempts = _Attempts(self.policy, request, deadline)
         while True:
+            deadline.narrow()
             try:
                 response = await transport.handle_async_request(request)
+            except httpx.TimeoutException as err:
+                deadline.check_after(err)
+                if (wait := attempts.wait_after(err)) is None:
+                    raise
             except Exception as err:
                 if (wait := attempts.wait_after(err)) is None:
                     raise
             else:
                 if (wait := attempts.wait_after(response)) is None:
-                    return response
+                    return guard_response(response, self.limits, deadline)
                 await response.aclose()
             await self.policy.async_sleep(wait)
 

@@ -1,5 +1,5 @@
 """`python -m simulators serve <api> [--port N]`."""
 
-from ._serving.cli import main
+from .cli import main
 
 raise SystemExit(main())

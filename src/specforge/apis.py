@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import _yaml
+from .bindings import ContractBinding, ReadmeBinding, SdkBinding, parse_bindings
 from .errors import SpecforgeError
 
 __all__ = ["API", "REGISTRY_FILE", "find_root", "load_apis"]
@@ -27,6 +28,12 @@ class API:
     project: str
     provenance_path: Path | None = None
     fetch_url: str | None = None
+    # Bindings below generated/ (specforge/bindings.py); None: the API has none (or the entry leaves it out).
+    sdk: SdkBinding | None = None
+    simulator: str | None = None  # the module holding its serve entry, `SIMULATOR`
+    contract: ContractBinding | None = None
+    readme: ReadmeBinding | None = None
+    declared: frozenset[str] = field(default_factory=frozenset)  # the bindings the entry spells out
 
     @property
     def generated_dir(self) -> Path:
@@ -101,5 +108,6 @@ def load_apis(root: Path | None = None) -> dict[str, API]:
             project=entry["project"],
             provenance_path=root / provenance if provenance else None,
             fetch_url=entry.get("fetch_url"),
+            **parse_bindings(entry, path, name),
         )
     return apis

@@ -16,6 +16,7 @@ from .errors import SpecforgeError
 from .fetch import refresh
 from .generate import build, regenerate
 from .health import overlay_health
+from .output_check import GenerationCheckError
 from .pipeline import load_raw, patch, patch_checked
 from .review import RULES, run_review, to_json, to_markdown
 from .validate import example_findings, openapi_findings
@@ -40,7 +41,10 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.into:
         # Build elsewhere (a preview, or a benchmark): generated/ is not touched.
-        reports = build(apis, Path(args.into))
+        into = Path(args.into)
+        if into.is_symlink() or (into.exists() and (not into.is_dir() or any(into.iterdir()))):
+            raise SpecforgeError(into, "--into must be a new or empty folder; nothing was written")
+        reports = build(apis, into)
     else:
         reports = regenerate(apis, apis[0].root)
     for report in reports:
@@ -172,6 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
+    except GenerationCheckError as err:  # the inputs were readable, the output failed its checks
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_FAILED
     except SpecforgeError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -11,6 +11,7 @@ from pathlib import Path
 from . import _yaml
 from .apis import API
 from .document import sha256_file
+from .fork import fork_problems
 from .generate import build
 
 __all__ = ["DriftReport", "check_drift"]
@@ -28,16 +29,18 @@ class DriftReport:
     removed: list[str] = field(default_factory=list)  # committed, but no longer generated
     changed: dict[str, str] = field(default_factory=dict)  # path -> diff excerpt
     provenance: list[str] = field(default_factory=list)  # vendored specs that no longer match SOURCE
+    templates: list[str] = field(default_factory=list)  # overrides whose upstream template moved (UPSTREAM.yaml)
 
     @property
     def clean(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.provenance)
+        return not (self.added or self.removed or self.changed or self.provenance or self.templates)
 
     def summary(self) -> str:
         if self.clean:
             return "no drift: generated/ matches specs/ + overlays/ + codegen/"
         lines = ["generated/ has drifted from its inputs; run `nox -s generate` and commit the result."]
         lines += [f"  provenance: {message}" for message in self.provenance]
+        lines += [f"  template fork: {message}" for message in self.templates]
         lines += [f"  missing (would be generated): {path}" for path in self.added]
         lines += [f"  stale (no longer generated): {path}" for path in self.removed]
         for path, excerpt in self.changed.items():
@@ -79,7 +82,7 @@ def _provenance_problems(api: API) -> list[str]:
 
 def check_drift(apis: Sequence[API], root: Path) -> DriftReport:
     """Regenerate every API into a temporary folder and compare it, file by file, with generated/."""
-    report = DriftReport()
+    report = DriftReport(templates=fork_problems(root))
     for api in apis:
         report.provenance += _provenance_problems(api)
     with tempfile.TemporaryDirectory(prefix="specforge-drift-") as tmp:

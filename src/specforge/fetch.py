@@ -1,8 +1,15 @@
-"""Refreshes a vendored spec: download, check, and only then replace the file and its provenance."""
+"""Refreshes a vendored spec: download, check, and only then replace the file and its provenance.
+
+The server is not trusted: https:// only (http:// only to loopback, for tests), redirects only on the
+same host, one deadline for the whole download, and the body capped at the YAML loader's input limit
+counted after decompression, so neither a slow drip nor a gzip bomb can hold or exhaust the machine.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import ipaddress
 import os
 import tempfile
 from dataclasses import dataclass
@@ -19,55 +26,130 @@ from .errors import SpecforgeError
 from .health import HealthReport, overlay_health
 from .validate import openapi_findings
 
-__all__ = ["FetchResult", "download", "refresh"]
+__all__ = ["FetchResult", "check_url", "download", "refresh"]
 
-_MAX_BYTES = 50 * 1024 * 1024
+_MAX_REDIRECTS = 5
+_LOOPBACK_NAMES = ("localhost",)
 
 
 @dataclass
 class FetchResult:
     """A downloaded document that passed every check, with what is needed to record provenance."""
 
-    url: str
+    url: str  # where the body came from, after redirects
     body: bytes
     document: dict[str, Any]
     retrieved_at: str
+    requested_url: str = ""
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.body).hexdigest()
 
 
-def download(url: str, *, timeout: float = 30.0) -> FetchResult:
-    """GET `url` and require a complete, parseable, valid OpenAPI document; nothing is written."""
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
     try:
-        response = httpx.get(
-            url, timeout=timeout, follow_redirects=True, headers={"Accept": "application/yaml, application/json"}
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str) -> httpx.URL:
+    """Only `https://` (plain `http://` only to a loopback host, for tests), and no credentials in the URL."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as err:
+        raise SpecforgeError(url, f"not a valid URL: {err}") from err
+    if parsed.userinfo:
+        where = f"{parsed.scheme}://{parsed.host}"  # never echo the credentials
+        raise SpecforgeError(where, "credentials in the URL are refused (they would be written to the provenance)")
+    if parsed.scheme == "https" and parsed.host:
+        return parsed
+    if parsed.scheme == "http" and _is_loopback(parsed.host):
+        return parsed
+    raise SpecforgeError(url, "only https:// URLs are fetched (plain http:// only from a loopback host, for tests)")
+
+
+def _redirect_target(start: httpx.URL, current: httpx.URL, response: httpx.Response) -> httpx.URL:
+    """Where a redirect leads, if it stays on the host the download started from (same scheme and port)."""
+    location = response.headers.get("location")
+    if not location:
+        raise SpecforgeError(str(current), f"HTTP {response.status_code} redirect without a Location header")
+    try:
+        target = check_url(str(current.join(location)))
+    except SpecforgeError as err:
+        raise SpecforgeError(str(current), f"redirect refused: {err.message}", hint=f"Location: {location}") from err
+    if (target.scheme, target.host, target.port) != (start.scheme, start.host, start.port):
+        raise SpecforgeError(
+            str(current),
+            f"redirect to another host refused: {target.scheme}://{target.host}",
+            hint="pass the final URL with --url if that host is the right source",
         )
+    return target
+
+
+async def _get(start: httpx.URL, url: str, timeout: float, max_bytes: int) -> tuple[httpx.URL, bytes]:
+    """Follow same-host redirects, then stream the body, stopping as soon as its decoded size passes the cap."""
+    headers = {"Accept": "application/yaml, application/json"}
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, headers=headers) as client:
+        current = start
+        for _ in range(_MAX_REDIRECTS + 1):
+            async with client.stream("GET", current) as response:
+                if response.is_redirect:
+                    current = _redirect_target(start, current, response)
+                    continue
+                if response.status_code >= 400:
+                    raise SpecforgeError(str(current), f"HTTP {response.status_code} {response.reason_phrase}")
+                body = bytearray()
+                # Decoded bytes (gzip/deflate undone chunk by chunk): a compressed bomb stops at the cap too.
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > max_bytes:
+                        raise SpecforgeError(
+                            str(current), f"body larger than {max_bytes} bytes (decoded); download stopped there"
+                        )
+                return current, bytes(body)
+    raise SpecforgeError(url, f"more than {_MAX_REDIRECTS} redirects")
+
+
+def download(url: str, *, timeout: float = 30.0) -> FetchResult:
+    """GET `url` and require a complete, parseable, valid OpenAPI document; nothing is written.
+
+    `timeout` is a deadline for the whole download (connect, redirects and every read together), so a
+    server that drips a byte at a time cannot hold the command; the body is capped at the YAML loader's
+    input size, counted after decompression.
+    """
+    start = check_url(url)
+    max_bytes = _yaml.LIMITS.max_bytes
+    try:
+        final, body = asyncio.run(asyncio.wait_for(_get(start, url, timeout, max_bytes), timeout))
+    except TimeoutError as err:
+        raise SpecforgeError(url, f"timed out: no complete answer within {timeout:g}s (one deadline in all)") from err
     except httpx.TimeoutException as err:
         raise SpecforgeError(url, f"timed out after {timeout:g}s ({type(err).__name__})") from err
     except httpx.RemoteProtocolError as err:
         raise SpecforgeError(url, f"incomplete response, the body was cut off: {err}") from err
+    except httpx.DecodingError as err:
+        raise SpecforgeError(url, f"the body's Content-Encoding could not be decoded: {err}") from err
     except httpx.HTTPError as err:
         raise SpecforgeError(url, f"network error: {err}") from err
-    if response.status_code >= 400:
-        raise SpecforgeError(url, f"HTTP {response.status_code} {response.reason_phrase}")
-    body = response.content
+    source = str(final)
     if not body.strip():
-        raise SpecforgeError(url, "empty body")
-    if len(body) > _MAX_BYTES:
-        raise SpecforgeError(url, f"body of {len(body)} bytes is larger than {_MAX_BYTES}")
+        raise SpecforgeError(source, "empty body")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise SpecforgeError(url, f"body is not UTF-8 text: {err}") from err
-    data = to_json_data(_yaml.loads(text, url), url)
+        raise SpecforgeError(source, f"body is not UTF-8 text: {err}") from err
+    data = to_json_data(_yaml.loads(text, source), source)
     if not isinstance(data, dict) or "openapi" not in data:
-        raise SpecforgeError(url, "body is not an OpenAPI document (no top-level `openapi` key)")
+        raise SpecforgeError(source, "body is not an OpenAPI document (no top-level `openapi` key)")
     problems = openapi_findings(data)
     if problems:
-        raise SpecforgeError(url, "not a valid OpenAPI document:\n  " + "\n  ".join(map(str, problems[:10])))
-    return FetchResult(url=url, body=body, document=data, retrieved_at=datetime.now(UTC).isoformat(timespec="seconds"))
+        raise SpecforgeError(source, "not a valid OpenAPI document:\n  " + "\n  ".join(map(str, problems[:10])))
+    retrieved_at = datetime.now(UTC).isoformat(timespec="seconds")
+    return FetchResult(url=source, body=body, document=data, retrieved_at=retrieved_at, requested_url=url)
 
 
 def refresh(api: API, url: str | None = None, *, timeout: float = 30.0) -> HealthReport:
@@ -100,7 +182,8 @@ def refresh(api: API, url: str | None = None, *, timeout: float = 30.0) -> Healt
         )
     provenance = {
         "origin": "downloaded",
-        "url": fetched.url,
+        "url": fetched.url,  # after redirects: where the bytes came from
+        **({"requested_url": fetched.requested_url} if fetched.requested_url != fetched.url else {}),
         "retrieved_at": fetched.retrieved_at,
         "sha256": fetched.sha256,
         "size": len(fetched.body),

@@ -10,13 +10,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import _yaml
 from .apis import API
 from .errors import SpecforgeError
+from .output_check import GenerationCheckError, code_problems, import_problems, spec_problems
 from .pipeline import PatchedSpec, check_patched, patch
+from .readme import readme_problem
 from .stamp import tool_versions, write_stamp
 
 __all__ = ["BuildReport", "build", "regenerate"]
@@ -75,6 +78,7 @@ def build(apis: Sequence[API], out_root: Path) -> list[BuildReport]:
             for api in apis:
                 started = time.perf_counter()
                 spec = patch(api)
+                _refuse_lossy_spec(spec)
                 reports[api.name] = BuildReport(api.name, len(spec.result.reports))
                 reports[api.name].seconds["patch"] = time.perf_counter() - started
                 _write_patched_spec(spec, out_root / api.name)
@@ -99,10 +103,54 @@ def build(apis: Sequence[API], out_root: Path) -> list[BuildReport]:
                 process.wait()
     tools = tool_versions()
     for api in apis:
-        out_dir = out_root / api.name
-        reports[api.name].files = _add_banners(api, out_dir / api.project)
-        write_stamp(api, out_dir, tools)
+        reports[api.name].files = _add_banners(api, out_root / api.name / api.project)
+    _check_output(apis, out_root)
+    for api in apis:
+        write_stamp(api, out_root / api.name, tools)
     return [reports[api.name] for api in apis]
+
+
+def _refuse_lossy_spec(spec: PatchedSpec) -> None:
+    """Fail before generating when the spec holds what the generator would turn into broken code."""
+    problems = spec_problems(spec.document)
+    if problems:
+        api = spec.api
+        raise GenerationCheckError(
+            f"{api.rel(api.spec_path)} + {api.rel(api.overlay_dir)}/",
+            "the generated client would not import or would lose what the spec says; generated/ is unchanged:\n  "
+            + "\n  ".join(problems[:20]),
+            hint="fix it in an overlay (rename, or quote the value differently), then `nox -s generate`",
+        )
+
+
+def _check_output(apis: Sequence[API], out_root: Path) -> None:
+    """Every generated module imports (one child process for all clients, started first so it runs while
+    the syntax trees are checked here), no scope binds a name twice, and each README holds only the
+    code blocks the templates wrote (spec text that escaped the template's escaping is refused)."""
+    clients = [(out_root / api.name / api.project, api.package) for api in apis]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        importing = pool.submit(import_problems, clients)
+        problems = [
+            f"{api.name}/{api.project}/{problem}"
+            for api in apis
+            for problem in code_problems(out_root / api.name / api.project / api.package)
+        ]
+        problems += [
+            f"{api.name}/{api.project}/{problem}"
+            for api in apis
+            if (
+                problem := readme_problem(
+                    out_root / api.name / api.project / "README.md", api.root / "codegen" / "templates", api.package
+                )
+            )
+        ]
+        problems += importing.result()
+    if problems:
+        raise GenerationCheckError(
+            "generated/",
+            "the generator's output is broken; generated/ is unchanged:\n  " + "\n  ".join(problems[:20]),
+            hint="rename what collides in an overlay (the file and line show which schema or parameter)",
+        )
 
 
 def _write_patched_spec(spec: PatchedSpec, out_dir: Path) -> None:

@@ -52,11 +52,16 @@ def openapi_findings(document: dict[str, Any]) -> list[Finding]:
 
 
 def ref_findings(document: dict[str, Any]) -> list[Finding]:
-    """Every `$ref` that points nowhere, or outside the document (a single-file spec is the contract)."""
+    """Every `$ref` that points nowhere or outside the document, and every reference cycle that never
+    leaves the spot it describes (`A: {$ref: A}`, `A: {allOf: [{$ref: A}]}`): the validators and the
+    generator recurse on those until Python's stack runs out."""
     findings: list[Finding] = []
-
-    def walk(node: Any, at: tuple[str | int, ...]) -> None:
+    where: dict[int, tuple[str | int, ...]] = {}
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
+    while stack:  # iterative: a document from elsewhere may nest deeper than Python recursion allows
+        node, at = stack.pop()
         if isinstance(node, dict):
+            where.setdefault(id(node), at)
             ref = node.get("$ref")
             if isinstance(ref, str):
                 try:
@@ -64,14 +69,69 @@ def ref_findings(document: dict[str, Any]) -> list[Finding]:
                 except KeyError:
                     kind = "unresolvable" if ref.startswith("#") else "external (unsupported)"
                     findings.append(Finding(_pointer((*at, "$ref")), f"{kind} reference {ref!r}"))
-            for key, value in node.items():
-                walk(value, (*at, key))
+            stack.extend((value, (*at, key)) for key, value in reversed(node.items()))
         elif isinstance(node, list):
-            for index, value in enumerate(node):
-                walk(value, (*at, index))
+            stack.extend((value, (*at, index)) for index, value in reversed(list(enumerate(node))))
+    return findings or _ref_cycles(document, where)
 
-    walk(document, ())
-    return findings
+
+_IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
+_IN_PLACE_ONE = ("not", "if", "then", "else")
+
+
+def _in_place(document: dict[str, Any], node: dict[str, Any]) -> list[dict[str, Any]]:
+    """What describes the same value as `node`: its `$ref` target and its composed subschemas."""
+    found: list[Any] = []
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#"):
+        found.append(resolve(document, ref))
+    for key in _IN_PLACE_LISTS:
+        found.extend(node[key] if isinstance(node.get(key), list) else ())
+    found.extend(node.get(key) for key in _IN_PLACE_ONE)
+    return [item for item in found if isinstance(item, dict)]
+
+
+def _ref_cycles(document: dict[str, Any], where: dict[int, tuple[str | int, ...]]) -> list[Finding]:
+    """Cycles through `$ref`/allOf/anyOf/oneOf/not/if/then/else only: a node defined as itself."""
+    done: set[int] = set()
+    for start in [node for node in _dicts(document) if "$ref" in node]:
+        if id(start) in done:
+            continue
+        path: list[dict[str, Any]] = []
+        on_path: set[int] = set()
+        stack: list[tuple[dict[str, Any], bool]] = [(start, False)]
+        while stack:
+            node, leaving = stack.pop()
+            if leaving:
+                path.pop()
+                on_path.discard(id(node))
+                done.add(id(node))
+                continue
+            if id(node) in on_path:
+                first = next(i for i, item in enumerate(path) if item is node)
+                cycle = [*path[first:], node]
+                chain = " → ".join(_pointer(where.get(id(item), ())) or "#" for item in cycle)
+                return [Finding(_pointer(where.get(id(node), ())), f"circular reference with no structure: {chain}")]
+            if id(node) in done:
+                continue
+            path.append(node)
+            on_path.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in _in_place(document, node))
+    return []
+
+
+def _dicts(document: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            found.append(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
 
 
 @dataclass(frozen=True)
@@ -168,7 +228,13 @@ def _response_examples(response: Any, at: tuple[str | int, ...]) -> Iterator[Exa
 
 
 def example_findings(document: dict[str, Any]) -> list[Finding]:
-    """Every example that its own schema rejects (JSON Schema 2020-12, formats checked)."""
+    """Every example that its own schema rejects (JSON Schema 2020-12, formats checked).
+
+    Broken or circular references are reported by `ref_findings` (through `openapi_findings`); the
+    examples are not checked past them, as the schema validator would recurse forever.
+    """
+    if ref_findings(document):
+        return []
     registry: Registry[Any] = Registry().with_resource(
         _BASE, Resource.from_contents(document, default_specification=DRAFT202012)
     )

@@ -35,6 +35,11 @@ ORDER: dict[str, Any] = {
     "chargedTotal": 0,
     "invoices": [],
     "paymentPlans": [],
+    # Every documented OrderResult example carries these too (overlays/mash/20-response-required.yaml).
+    "paymentPlanTypeId": None,
+    "customer": {"personId": "010771-123K", "name": "Teppo Testaaja", "email": "teppo@example.com"},
+    "deliveryAddress": {"address": "Testikatu 1", "zipCode": "00100", "city": "Helsinki", "country": "FI"},
+    "invoicingAddress": {"address": "Testikatu 1", "zipCode": "00100", "city": "Helsinki", "country": "FI"},
 }
 
 
@@ -71,7 +76,7 @@ def test_unknown_enum_values_and_fields_decode_and_round_trip() -> None:
     assert isinstance(order, OrderResult)
     assert isinstance(order.status, OrderStatus)
     assert order.status.is_unknown and order.status.value == "OnHold"
-    item = order.order_items[0]  # type: ignore[index]
+    item = order.order_items[0]
     assert isinstance(item, OrderItem)
     assert item.type_.is_unknown and item.type_ == 9  # type: ignore[union-attr]
     assert order.additional_properties == {"riskScore": 0.3}

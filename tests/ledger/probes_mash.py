@@ -351,3 +351,96 @@ def pricing_merchant_id_is_a_string(spec: Mapping[str, Any]) -> bool:
 def pricing_order_amount_is_a_string(spec: Mapping[str, Any]) -> bool:
     """Get pricing's orderAmount query parameter is typed string although the docs give an amount."""
     return bool(_pricing_parameter(spec, "orderAmount")["schema"].get("type") == "string")
+
+
+# Issue 20: response fields every documented example carries, not marked required (overlays/mash/20-*).
+# That the patched examples really carry them is checked by the example validation (a required field
+# missing from an example fails `nox -s validate` and tests/unit), so the probes only look for `required`.
+_ALWAYS_SENT: dict[str, tuple[str, ...]] = {
+    "OrderResult": (
+        "orderId",
+        "clientOrderId",
+        "orderPlaced",
+        "status",
+        "statusCode",
+        "paymentType",
+        "paymentPlanTypeId",
+        "customer",
+        "deliveryAddress",
+        "invoicingAddress",
+        "orderItems",
+        "totalItems",
+        "chargedTotal",
+        "invoices",
+        "paymentPlans",
+    ),
+    "AddMerchantResponse": ("merchantId", "name"),
+    "ApiKeys": ("username", "password"),
+    "ExtranetUser": ("username", "password", "link"),
+    "Pricing": ("pricingUpdated", "invoice", "paymentPlans"),
+    "InvoicePricing": ("invoicingFee", "invoiceDue"),
+    "PaymentPlanType": (
+        "id",
+        "installmentCount",
+        "initialFeeFixed",
+        "initialFeePercentage",
+        "notificationFeeFixed",
+        "notificationFeePercentage",
+        "interestRate",
+        "fromAmount",
+        "toAmount",
+    ),
+    "PayoutReport": ("totalItemCount", "items"),
+    "PayoutReportItem": (
+        "orderId",
+        "clientOrderId",
+        "orderReferenceNumber",
+        "payoutReferenceNumber",
+        "payoutType",
+        "amount",
+        "created",
+        "customerName",
+        "clientCustomerId",
+        "username",
+    ),
+    "PersonInfo": ("personId", "name", "officialAddress"),
+}
+
+
+def _not_required(spec: Mapping[str, Any], *schemas: str) -> bool:
+    """Some always-sent field of these schemas is not in the schema's `required`."""
+    for name in schemas:
+        required = set(spec["components"]["schemas"][name].get("required") or ())
+        if not set(_ALWAYS_SENT[name]) <= required:
+            return True
+    return False
+
+
+@PROBES.quirk("MASH-Q40")
+def order_result_always_sent_not_required(spec: Mapping[str, Any]) -> bool:
+    """OrderResult: all 15 fields are in every example, none is required."""
+    return _not_required(spec, "OrderResult")
+
+
+@PROBES.quirk("MASH-Q41")
+def add_merchant_response_always_sent_not_required(spec: Mapping[str, Any]) -> bool:
+    """AddMerchantResponse, ApiKeys, ExtranetUser: fields in the example (apiKeys/extranetUser aside) not required."""
+    return _not_required(spec, "AddMerchantResponse", "ApiKeys", "ExtranetUser")
+
+
+@PROBES.quirk("MASH-Q42")
+def pricing_always_sent_not_required(spec: Mapping[str, Any]) -> bool:
+    """Pricing, InvoicePricing, PaymentPlanType: fields in the example (calculation aside) not required."""
+    return _not_required(spec, "Pricing", "InvoicePricing", "PaymentPlanType")
+
+
+@PROBES.quirk("MASH-Q43")
+def payout_report_always_sent_not_required(spec: Mapping[str, Any]) -> bool:
+    """PayoutReport, PayoutReportItem: every field of the example not required."""
+    return _not_required(spec, "PayoutReport", "PayoutReportItem")
+
+
+@PROBES.quirk("MASH-Q44")
+def person_info_always_sent_not_required(spec: Mapping[str, Any]) -> bool:
+    """PersonInfo: personId, name and officialAddress are in the example, not required."""
+    return _not_required(spec, "PersonInfo")

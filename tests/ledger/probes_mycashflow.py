@@ -232,3 +232,67 @@ def range_filters_refuse_local_times(spec: Mapping[str, Any]) -> bool:
             if not any(isinstance(p, str) and re.fullmatch(p, "2020-05-02T13:26:54") for p in patterns):
                 return True
     return False
+
+
+# Issue 20: response fields every documented example carries, not marked required
+# (overlays/mycashflow/20-response-required.yaml). Examples are validated against the patched schemas,
+# so a required field missing from any example fails validation: the probes only look for `required`.
+_RESOURCES = (
+    "BannerGroup",
+    "Brand",
+    "Category",
+    "Customer",
+    "CustomerGroup",
+    "Image",
+    "Order",
+    "PaymentMethod",
+    "Product",
+    "ShippingMethod",
+    "StockItem",
+    "Supplier",
+    "Variation",
+    "Version",
+)
+
+
+def _json_schema(response: object) -> Mapping[str, Any]:
+    return _mapping(_mapping(_mapping(_mapping(response).get("content")).get("application/json")).get("schema"))
+
+
+def _envelopes(spec: Mapping[str, Any], *, lists: bool) -> Iterator[Mapping[str, Any]]:
+    """The inline `{data, meta}` (lists) or `{data}` (single item) schemas of every success response."""
+    for _path, _method, operation in _operations(spec):
+        for status, response in _mapping(operation.get("responses")).items():
+            schema = _json_schema(response)
+            properties = _mapping(schema.get("properties"))
+            if str(status).startswith("2") and "data" in properties and ("meta" in properties) == lists:
+                yield schema
+
+
+@PROBES.quirk("MCF-Q40")
+def list_data_meta_not_required(spec: Mapping[str, Any]) -> bool:
+    """A list response does not require `data` and `meta`, though every list example carries both."""
+    return any(not {"data", "meta"} <= set(s.get("required") or ()) for s in _envelopes(spec, lists=True))
+
+
+@PROBES.quirk("MCF-Q41")
+def item_data_not_required(spec: Mapping[str, Any]) -> bool:
+    """A single-item response does not require `data`, though every such example carries it."""
+    return any("data" not in (s.get("required") or ()) for s in _envelopes(spec, lists=False))
+
+
+@PROBES.quirk("MCF-Q42")
+def meta_counts_not_required(spec: Mapping[str, Any]) -> bool:
+    """`meta` does not require page, page_size, page_count and item_count."""
+    required = set(_mapping(_schemas(spec).get("Meta")).get("required") or ())
+    return not {"page", "page_size", "page_count", "item_count"} <= required
+
+
+@PROBES.quirk("MCF-Q43")
+def resource_ids_and_times_not_required(spec: Mapping[str, Any]) -> bool:
+    """A resource does not require `id`, `created_at` and `updated_at`, which every example of it carries."""
+    schemas = _schemas(spec)
+    return any(
+        not {"id", "created_at", "updated_at"} <= set(_mapping(schemas.get(name)).get("required") or ())
+        for name in _RESOURCES
+    )

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from mash_sdk import Mash
-from mycashflow_sdk import MyCashflow
 from sdk_runtime import BaseClient, RetryPolicy
+from specforge.apis import load_apis
+from specforge.clients import load_object, operation_module
 from specforge.patched import load_patched
 
 USERNAME = "merchant-user-7f3a"
@@ -68,14 +68,27 @@ def network() -> Callable[..., Network]:
     return lambda *script: Network(list(script))
 
 
-def build_client(api: str, transport: httpx.MockTransport, retry: RetryPolicy | None = None) -> BaseClient:
-    """The API's SDK client with the test credentials, talking to `transport`."""
-    if api == "mash":
-        return Mash(username=USERNAME, password=PASSWORD, transport=transport, retry=retry)
-    return MyCashflow("example-store", username=USERNAME, api_key=PASSWORD, transport=transport, retry=retry)
+APIS = load_apis()
+SDK_APIS = sorted(name for name, api in APIS.items() if api.sdk is not None)
 
 
-SDK_APIS = ["mash", "mycashflow"]
+def build_client(api: str, transport: httpx.BaseTransport, retry: RetryPolicy | None = None) -> BaseClient:
+    """The API's SDK client (its `sdk` binding) with the test credentials, talking to `transport`."""
+    binding = APIS[api].sdk
+    assert binding is not None, f"{api} has no SDK client"
+    client: BaseClient = load_object(binding.client)(
+        **binding.build_arguments(USERNAME, PASSWORD), transport=transport, retry=retry
+    )
+    return client
+
+
+def smoke_call(api: str, client: BaseClient, asynchronous: bool = False) -> Any:
+    """The API's simplest GET (its `sdk.smoke` binding) through the generated `sync` (or `asyncio`) function."""
+    binding = APIS[api].sdk
+    assert binding is not None, f"{api} has no SDK client"
+    operation, arguments = binding.smoke
+    module = operation_module(APIS[api].package, operation)
+    return (module.asyncio if asynchronous else module.sync)(**arguments, client=client)
 
 
 def patched_spec(api: str) -> dict[str, Any]:

@@ -1,12 +1,16 @@
 """Every Python block of each generated package's README runs, against the API's simulator in-process
-when there is one, else against a fake that answers with the spec's documented examples."""
+when there is one, else against a fake that answers with the spec's documented examples.
+
+What each README must call, the fake's overrides, the SDK client and the simulator are the API's bindings
+in codegen/apis.yaml (`readme`, `sdk`, `simulator`). The code that runs is read from codegen/templates (the
+project's own files), never from the rendered README, where text from the spec lands; the README must hold
+exactly those blocks."""
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,26 +18,14 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from mash_sdk import Mash
-from mycashflow_sdk import MyCashflow
 from sdk_runtime import BaseClient
-from specforge.apis import load_apis
+from simulators.registry import load as load_simulator
+from specforge.bindings import ReadmeBinding
+from specforge.clients import load_object
+from specforge.openapi import iter_operations
+from specforge.readme import readme_problem, template_examples
 
-from .conftest import patched_spec
-
-APIS = load_apis()
-SDK_CLIENTS: dict[str, type[BaseClient]] = {"mash": Mash, "mycashflow": MyCashflow}
-# The operations each README must exercise: the issue's "create → get → charge" and "list all products".
-MUST_CALL = {"mash": {"createOrder", "getOrder", "chargeOrder"}, "mycashflow": {"listProducts"}}
-# In the fake, the order the examples read back is Approved, as after the customer's visit to Mash
-# (the documented getOrder example shows a Pending one, which may not be charged).
-FAKE_OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {("mash", "getOrder"): {"status": "Approved"}}
-# The (username, password) each simulator seeds at start-up.
-SIMULATOR_CREDENTIALS: dict[str, Callable[[Any], tuple[str, str]]] = {
-    "mash": lambda simulator: (simulator.DEFAULT_MERCHANT.username, simulator.DEFAULT_MERCHANT.password),
-    "mycashflow": lambda simulator: (simulator.DEFAULT_USER.email, simulator.DEFAULT_USER.api_key),
-}
-_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+from .conftest import APIS, patched_spec
 
 
 @dataclass
@@ -49,13 +41,11 @@ class Backend:
 
 def _operations(api: str) -> list[tuple[str, re.Pattern[str], str, dict[str, Any]]]:
     """(method, path regex, operationId, operation) for every operation of the patched spec."""
-    spec = patched_spec(api)
     found = []
-    for path, item in spec["paths"].items():
-        regex = re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$")
-        for method, operation in item.items():
-            if isinstance(operation, dict) and "operationId" in operation:
-                found.append((method.upper(), regex, operation["operationId"], operation))
+    for op in iter_operations(patched_spec(api)):
+        if op.operation_id is not None:
+            regex = re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(op.path)) + "$")
+            found.append((op.method.upper(), regex, op.operation_id, op.node))
     return found
 
 
@@ -80,7 +70,7 @@ def _documented_example(api: str, request: httpx.Request) -> httpx.Response:
             body = next(iter(media["examples"].values()))["value"]
         else:
             continue
-        override = FAKE_OVERRIDES.get((api, operation_id), {})
+        override = _readme(api).fake_overrides.get(operation_id, {})
         return httpx.Response(int(status), json={**body, **override} if isinstance(body, dict) else body)
     raise AssertionError(f"{operation_id} documents no success example")
 
@@ -98,16 +88,26 @@ class _Recording(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return await self.asynchronous.handle_async_request(request)
 
 
+def _readme(api: str) -> ReadmeBinding:
+    binding = APIS[api].readme
+    assert binding is not None, f"codegen/apis.yaml: {api} has no `readme` binding"
+    return binding
+
+
+def _sdk_client(api: str) -> type[BaseClient]:
+    binding = APIS[api].sdk
+    assert binding is not None, f"codegen/apis.yaml: {api} has no `sdk` binding"
+    client: type[BaseClient] = load_object(binding.client)
+    return client
+
+
 @contextlib.contextmanager
 def backend_for(api: str) -> Iterator[Backend]:
-    """The simulator `simulators.<api>.create_app()` if it exists, else the documented examples."""
-    try:
-        simulator = importlib.import_module(f"simulators.{api}")
-    except ModuleNotFoundError:
-        simulator = None
-    if simulator is not None and hasattr(simulator, "create_app"):
-        app = simulator.create_app()
-        username, password = SIMULATOR_CREDENTIALS[api](simulator)
+    """The API's simulator (its `simulator` binding) with its defaults if it has one, else the documented examples."""
+    simulator = load_simulator(api) if APIS[api].simulator else None
+    if simulator is not None and simulator.default_app is not None:
+        app = simulator.default_app()
+        username, password = simulator.credentials
         credentials = {"username": username, "password": password}
         with TestClient(app) as test_client:
             sync = httpx.MockTransport(test_client.send)
@@ -124,7 +124,7 @@ def _environment(api: str, backend: Backend) -> dict[str, str]:
     base_url = server["url"].format(**{k: v["default"] for k, v in server.get("variables", {}).items()})
     values = {"username": backend.credentials["username"], "base_url": base_url}
     environ = {}
-    for variable in SDK_CLIENTS[api].env_vars:
+    for variable in _sdk_client(api).env_vars:
         if variable.argument in values:
             environ[variable.name] = values[variable.argument]
         elif variable.default is None:  # the password / API key
@@ -135,7 +135,10 @@ def _environment(api: str, backend: Backend) -> dict[str, str]:
 @pytest.mark.parametrize("api", sorted(APIS))
 def test_readme_examples_run(api: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     readme = APIS[api].client_dir / "README.md"
-    blocks = _BLOCK.findall(readme.read_text(encoding="utf-8"))
+    templates = APIS[api].root / "codegen" / "templates"
+    problem = readme_problem(readme, templates, APIS[api].package)
+    assert problem is None, problem
+    blocks = [body for info, body in template_examples(templates, APIS[api].package) if info == "python"]
     assert blocks, f"{readme} has no Python example"
     with backend_for(api) as backend:
         for name, value in _environment(api, backend).items():
@@ -151,6 +154,7 @@ def test_readme_examples_run(api: str, monkeypatch: pytest.MonkeyPatch, capsys: 
         monkeypatch.setattr(httpx, "AsyncHTTPTransport", route)
         for number, code in enumerate(blocks, start=1):
             exec(compile(code, f"{readme}#example{number}", "exec"), {"__name__": "__main__"})
-    assert MUST_CALL[api] <= backend.called, f"the {api} README never calls {MUST_CALL[api] - backend.called}"
+    must_call = _readme(api).must_call
+    assert must_call <= backend.called, f"the {api} README never calls {must_call - backend.called}"
     output = capsys.readouterr().out
     assert output.strip(), "the examples printed nothing"

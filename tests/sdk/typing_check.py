@@ -20,7 +20,7 @@ def mash_flow(mash: Mash) -> None:
     created = create_order.sync(client=mash, body=CreateOrderRequest(merchant_id=1, client_order_id="A-1"))
     assert_type(created, OrderResult)
     order_id = created.order_id
-    assert isinstance(order_id, str)
+    assert_type(order_id, str)
     order = get_order.sync(order_id, client=mash)
     if order.status is OrderStatus.APPROVED:
         try:
@@ -37,9 +37,9 @@ def mash_flow(mash: Mash) -> None:
     assert_type(detailed.status_code.value, int)
 
 
-async def mash_async(mash: Mash) -> OrderStatus | None:
+async def mash_async(mash: Mash) -> OrderStatus:
     order = await get_order.asyncio("1", client=mash)
-    return order.status if isinstance(order.status, OrderStatus) else None
+    return order.status
 
 
 def mycashflow_flow(store: MyCashflow) -> list[str]:

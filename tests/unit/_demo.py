@@ -48,6 +48,7 @@ def make_demo_repo(root: Path) -> Path:
     """Lay out a repository root holding the real codegen/ settings and one small API named `demo`."""
     shutil.copytree(REPO / "codegen" / "templates", root / "codegen" / "templates")
     shutil.copy(REPO / "codegen" / "openapi-python-client.yaml", root / "codegen")
+    shutil.copy(REPO / "codegen" / "UPSTREAM.yaml", root / "codegen")
     (root / "codegen" / "apis.yaml").write_text(
         "apis:\n  demo: {spec: specs/demo/openapi.yaml, overlays: overlays/demo, "
         "package: demo_client, project: demo-client}\n"

@@ -21,13 +21,20 @@ def _copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def test_the_committed_spec_matches_its_stamp() -> None:
+    """What the simulators serve (simulators._serving.spec re-exports this loader)."""
+    spec = load_patched("mash")
+    assert spec.base_path == "/api"
+    assert spec.sha256.startswith("sha256:")
+
+
 def test_a_stamped_spec_loads_strictly_as_json_data(tmp_path: Path) -> None:
     spec = load_patched("mash", _copy(tmp_path))
     assert spec.base_path == "/api"
     assert all(isinstance(status, str) for status in spec.document["paths"]["/orders"]["post"]["responses"])
 
 
-def test_a_hand_edit_is_refused(tmp_path: Path) -> None:
+def test_a_hand_edit_is_refused_naming_both_files(tmp_path: Path) -> None:
     generated = _copy(tmp_path)
     with (generated / "mash" / "openapi.yaml").open("a", encoding="utf-8") as handle:
         handle.write("# edited\n")

@@ -4,21 +4,29 @@ from .app import ApiBinding, Call, Failure, Handler, Reply, build_app
 from .clock import SimClock
 from .control import ControlHooks
 from .entry import ServeOptions, Simulator
+from .ids import MAX_ID_DIGITS, parse_id
+from .protocol import ConnectionLimits
 from .runner import running_in_thread, serve
-from .spec import Spec, SpecMismatchError, load_spec
-from .store import BoundedStore
+from .spec import Spec, SpecMismatchError
+from .store import DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_BYTES, BoundedStore, ByteBudget, RecordTooLarge
 from .tolerance import BodyNormalizer, lone_objects_as_lists
 from .validation import Operation, compile_operations
 
 __all__ = [
+    "DEFAULT_MAX_RECORD_BYTES",
+    "DEFAULT_MAX_STORE_BYTES",
+    "MAX_ID_DIGITS",
     "ApiBinding",
     "BodyNormalizer",
     "BoundedStore",
+    "ByteBudget",
     "Call",
+    "ConnectionLimits",
     "ControlHooks",
     "Failure",
     "Handler",
     "Operation",
+    "RecordTooLarge",
     "Reply",
     "ServeOptions",
     "SimClock",
@@ -27,8 +35,8 @@ __all__ = [
     "SpecMismatchError",
     "build_app",
     "compile_operations",
-    "load_spec",
     "lone_objects_as_lists",
+    "parse_id",
     "running_in_thread",
     "serve",
 ]

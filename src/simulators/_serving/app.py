@@ -1,4 +1,4 @@
-"""The ASGI app of one API: route → authenticate → check headers, parameters, body → handler → JSON.
+"""The ASGI app of one API: authenticate → route → check headers, parameters, body → handler → JSON.
 
 The spec's operations are served by a lean raw-ASGI path (no Request objects, validators compiled at
 start-up); everything else (control endpoints, HTML pages, lifespan) falls through to a Starlette app.
@@ -16,14 +16,20 @@ import jsonschema_rs
 import orjson
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .control import ControlHooks, control_routes
 from .routing import Router
 from .spec import Spec
+from .store import RecordTooLarge
 from .validation import Operation, compile_operations
 
-__all__ = ["ApiBinding", "Call", "Failure", "Handler", "Reply", "build_app"]
+__all__ = ["MAX_JSON_DEPTH", "ApiBinding", "Call", "Failure", "Handler", "Reply", "build_app"]
+
+MAX_JSON_DEPTH = 64
+"""Deepest array/object nesting a request body may have. orjson parses up to 1,024 levels, but jsonschema-rs
+cannot render errors beyond ~255 and orjson cannot write beyond 254, so a stored deep value would break
+later answers; the APIs' own bodies nest fewer than 10 levels."""
 
 Reply = tuple[int, object]  # (status, JSON-able payload); a bytes payload is sent as already-encoded JSON
 
@@ -35,6 +41,7 @@ class Failure(enum.Enum):
     METHOD_NOT_ALLOWED = "method not allowed"
     UNAUTHENTICATED = "invalid credentials"
     MALFORMED = "malformed request"
+    TOO_LARGE = "too large"  # a body beyond max_body_bytes, or a record beyond the store's per-record limit
 
 
 @dataclass(slots=True)
@@ -104,11 +111,17 @@ class _SpecApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if scope["type"] != "http" or not (path == self._base or path.startswith(self._base + "/")):
+        if scope["type"] != "http":
             await self._fallback(scope, receive, send)
             return
+        if not (path == self._base or path.startswith(self._base + "/")):
+            await self._fallback_capped(scope, receive, send)
+            return
         sub_path = path[len(self._base) :] or "/"
-        status, payload = await self._serve(scope, receive, sub_path)
+        try:
+            status, payload = await self._serve(scope, receive, sub_path)
+        except _ClientGone:
+            return  # nobody to answer
         if status == 204:  # No Content: neither a body nor Content-Type/Content-Length (RFC 9110 §8.6)
             await send({"type": "http.response.start", "status": 204, "headers": []})
             await send({"type": "http.response.body", "body": b""})
@@ -120,32 +133,80 @@ class _SpecApp:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
+    async def _fallback_capped(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pages and control endpoints read whole bodies (`await request.body()`): read it here first, within
+        max_body_bytes, and hand it on; a larger one is 413 before any of it is kept."""
+        limit = self._binding.max_body_bytes
+        try:
+            body = await _read_body(receive, limit, dict(scope["headers"]))
+        except _ClientGone:
+            return
+        if body is None:
+            payload = orjson.dumps({"error": f"request body is larger than {limit} bytes"})
+            headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(payload))]
+            await send({"type": "http.response.start", "status": 413, "headers": [*headers, (b"connection", b"close")]})
+            await send({"type": "http.response.body", "body": payload})
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()  # http.disconnect, for a handler that waits for one
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self._fallback(scope, replay, send)
+
     async def _serve(self, scope: Scope, receive: Receive, path: str) -> Reply:
         binding = self._binding
+        headers: dict[bytes, bytes] = dict(scope["headers"])
+        # Credentials first, as MyCashflow does: a stranger gets 401 for every path and method, never a
+        # 404/405 with Allow that maps the API (every operation of both specs requires authentication).
+        principal = binding.authenticate(headers)
+        if principal is None:
+            return binding.render_failure(Failure.UNAUTHENTICATED, "missing or invalid API keys", None)
         match = self._router.match(scope["method"], path)
-        if match is None:
-            return binding.render_failure(Failure.NOT_FOUND, f"no operation at {scope['method']} {path}", None)
-        operation, path_params = match
+        operation, path_params = match if match is not None else (None, {})
         if operation is None:
+            if match is None:
+                return binding.render_failure(Failure.NOT_FOUND, f"no operation at {scope['method']} {path}", None)
             return binding.render_failure(Failure.METHOD_NOT_ALLOWED, f"{scope['method']} not allowed on {path}", None)
         try:
-            call = await self._prepare(operation, path_params, scope, receive)
+            call = await self._prepare(operation, path_params, principal, headers, scope=scope, receive=receive)
         except _Rejected as rejected:
-            if rejected.where is not None and binding.render_invalid is not None:
-                return binding.render_invalid(rejected.where, operation.errors(rejected.where, rejected.instance))
-            return binding.render_failure(rejected.failure, rejected.detail, rejected.body)
+            return self._render_rejected(operation, rejected)
+        return self._handle(operation, call)
+
+    def _handle(self, operation: Operation, call: Call) -> Reply:
+        binding = self._binding
         try:
             return self._handlers[operation.operation_id](call)
         except binding.domain_error as exc:
             return binding.render_error(exc)
+        except RecordTooLarge as exc:
+            return binding.render_failure(Failure.TOO_LARGE, str(exc), call.body)
 
-    async def _prepare(self, operation: Operation, path_params: dict[str, str], scope: Scope, receive: Receive) -> Call:
-        """Authenticate, then check headers, parameters and body, in that order; raise _Rejected on the first fault."""
+    def _render_rejected(self, operation: Operation, rejected: _Rejected) -> Reply:
         binding = self._binding
-        headers: dict[bytes, bytes] = dict(scope["headers"])
-        principal = binding.authenticate(headers)
-        if principal is None:
-            raise _Rejected(Failure.UNAUTHENTICATED, "missing or invalid API keys")
+        if rejected.where is not None and binding.render_invalid is not None:
+            errors = operation.errors(rejected.where, rejected.instance)
+            if errors:  # empty when jsonschema-rs cannot render them (a value nested too deeply)
+                return binding.render_invalid(rejected.where, errors)
+        return binding.render_failure(rejected.failure, rejected.detail, rejected.body)
+
+    async def _prepare(
+        self,
+        operation: Operation,
+        path_params: dict[str, str],
+        principal: object,
+        headers: dict[bytes, bytes],
+        *,
+        scope: Scope,
+        receive: Receive,
+    ) -> Call:
+        """Check headers, parameters and body, in that order; raise _Rejected on the first fault."""
+        binding = self._binding
         if binding.require_accept_json and not _accepts_json(headers.get(b"accept")):
             raise _Rejected(Failure.MALFORMED, "Accept header must be present and allow application/json")
         _reject_if(operation.check_path(path_params), where="path", instance=path_params, operation=operation)
@@ -160,9 +221,9 @@ class _SpecApp:
 
     async def _body(self, operation: Operation, headers: dict[bytes, bytes], receive: Receive) -> Any:
         limit = self._binding.max_body_bytes
-        raw = await _read_body(receive, limit)
+        raw = await _read_body(receive, limit, headers)
         if raw is None:
-            raise _Rejected(Failure.MALFORMED, f"request body is larger than {limit} bytes")
+            raise _Rejected(Failure.TOO_LARGE, f"request body is larger than {limit} bytes")
         if not raw and not operation.body_required:
             return None
         if self._binding.require_json_content_type and not _is_json(headers.get(b"content-type")):
@@ -171,10 +232,17 @@ class _SpecApp:
             body = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise _Rejected(Failure.MALFORMED, f"request body is not valid JSON: {exc}") from None
+        # Only a body with more brackets than the limit can nest that deep: two C-speed counts on the hot path.
+        if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and _depth(body) > MAX_JSON_DEPTH:
+            raise _Rejected(Failure.MALFORMED, f"request body nests deeper than {MAX_JSON_DEPTH} levels")
         if self._binding.normalize_body is not None:
             body = self._binding.normalize_body(operation, body)
         _reject_if(operation.check_body(body), body, where="body", instance=body)
         return body
+
+
+class _ClientGone(Exception):
+    """The client disconnected before its body was complete: a truncated body must never reach a handler."""
 
 
 class _Rejected(Exception):
@@ -201,20 +269,42 @@ def _reject_if(
         raise _Rejected(Failure.MALFORMED, problem, body, where, instance)
 
 
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
+async def _read_body(receive: Receive, limit: int, headers: dict[bytes, bytes]) -> bytes | None:
+    """The whole body, or None as soon as it is known to exceed `limit` (a declared Content-Length is
+    judged before anything is read)."""
+    declared = headers.get(b"content-length")
+    if declared is not None and (len(declared) > 19 or (declared.isdigit() and int(declared) > limit)):
+        return None
     message = await receive()
     chunk: bytes = message.get("body", b"")
     if not message.get("more_body", False):  # the usual case: one message holds the whole body
+        if message["type"] == "http.disconnect":
+            raise _ClientGone
         return chunk if len(chunk) <= limit else None
     chunks, size = [chunk], len(chunk)
     while message.get("more_body", False):
         message = await receive()
+        if message["type"] == "http.disconnect":  # e.g. closed by the server's body deadline (protocol.py)
+            raise _ClientGone
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value (iterative: a deep value must not exhaust Python's stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if deepest > MAX_JSON_DEPTH:
+                return deepest
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _accepts_json(value: bytes | None) -> bool:

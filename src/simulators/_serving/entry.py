@@ -9,6 +9,8 @@ from pathlib import Path
 
 from starlette.types import ASGIApp
 
+from .store import DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_BYTES
+
 __all__ = ["ServeOptions", "Simulator"]
 
 
@@ -21,6 +23,8 @@ class ServeOptions:
     control: bool
     max_records: int
     https: bool = False  # served over TLS (only simulators with `certificate_names`, unless --insecure)
+    max_store_bytes: int = DEFAULT_MAX_STORE_BYTES  # all records of the simulator, as JSON; the heaviest kind evicts
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES  # one record, as JSON; beyond it a create/update is refused
 
 
 @dataclass(frozen=True)
@@ -36,3 +40,9 @@ class Simulator:
     # The SDK's `from_env` variables that point a client at this simulator (the CA file, when served over
     # HTTPS, is the third argument): printed at start-up as one ready-to-paste `export` line.
     environment: Callable[[argparse.Namespace, ServeOptions, Path | None], Mapping[str, str]] | None = None
+    # What tests need (README examples, contract targets): the default user's (username, password), the app
+    # with the package's defaults, and an app for contract runs (https_only → control endpoints on, a state
+    # that is the same at every start, so hypothesis can replay a scenario after /_sim/reset).
+    credentials: tuple[str, str] = ("", "")
+    default_app: Callable[[], ASGIApp] | None = None
+    contract_app: Callable[[bool], ASGIApp] | None = None

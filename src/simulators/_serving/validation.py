@@ -16,6 +16,9 @@ from .spec import Spec
 __all__ = ["METHODS", "Operation", "compile_operations"]
 _INTEGER = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+# Longer numerals stay strings, so the schema answers "not an integer" (422/404/400): int() refuses more than
+# 4,300 digits (CPython's int_max_str_digits, a denial-of-service guard) and float() turns them into inf.
+MAX_NUMERAL = 4300
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,16 +60,25 @@ class Operation:
         return _first_error(self._body, body, "")
 
     def errors(self, where: str, instance: Any) -> list[jsonschema_rs.ValidationError]:
-        """Every schema error of one part ("path", "query" or "body", already coerced), for APIs that list them all."""
+        """Every schema error of one part ("path", "query" or "body", already coerced), for APIs that list them all.
+
+        Empty when the errors cannot be built (jsonschema-rs refuses to render an instance nested too deeply).
+        """
         validator = {"path": self._path_params, "query": self._query, "body": self._body}[where]
-        return [] if validator is None else list(validator.iter_errors(instance))
+        try:
+            return [] if validator is None else list(validator.iter_errors(instance))
+        except ValueError:  # "Recursion limit reached"
+            return []
 
 
 def _first_error(validator: jsonschema_rs.Validator | None, instance: Any, where: str) -> str | None:
     # is_valid is the cheap path; the error is only built for a request that fails.
     if validator is None or validator.is_valid(instance):
         return None
-    error = next(iter(validator.iter_errors(instance)))
+    try:
+        error = next(iter(validator.iter_errors(instance)))
+    except ValueError:  # jsonschema-rs: "Recursion limit reached" while rendering a deeply nested instance
+        return f"{where}value is nested too deeply to be checked".strip()
     field = ".".join(str(part) for part in error.instance_path)
     return f"{where}{field}: {error.message}" if field else f"{where}{error.message}".strip()
 
@@ -145,9 +157,9 @@ def _param_coercion(param: Mapping[str, Any]) -> Callable[[str], object] | None:
 def _coercion(schema: Mapping[str, Any]) -> Callable[[str], object] | None:
     kind = schema.get("type")
     if kind == "integer":
-        return lambda value: int(value) if _INTEGER.fullmatch(value) else value
+        return lambda value: int(value) if len(value) <= MAX_NUMERAL and _INTEGER.fullmatch(value) else value
     if kind == "number":
-        return lambda value: float(value) if _NUMBER.fullmatch(value) else value
+        return lambda value: float(value) if len(value) <= MAX_NUMERAL and _NUMBER.fullmatch(value) else value
     if kind == "boolean":
         return lambda value: {"true": True, "false": False}.get(value, value)
     return None

@@ -6,7 +6,17 @@ from typing import Any
 
 from starlette.types import ASGIApp
 
-from .._serving import ApiBinding, Failure, Reply, SimClock, Spec, build_app, load_spec
+from .._serving import (
+    DEFAULT_MAX_RECORD_BYTES,
+    DEFAULT_MAX_STORE_BYTES,
+    ApiBinding,
+    Failure,
+    Reply,
+    SimClock,
+    Spec,
+    build_app,
+)
+from .._serving.spec import load_spec
 from .control import control_hooks
 from .errors import Code, MashError, error_reply, error_table
 from .handlers import make_handlers
@@ -14,6 +24,7 @@ from .merchants import authenticate
 from .published import published_shapes
 from .redirect import redirect_routes
 from .state import MashState, MerchantSeed
+from .views import order_bytes
 
 __all__ = ["DEFAULT_MERCHANT", "create_app"]
 
@@ -25,6 +36,7 @@ _FAILURES = {
     Failure.METHOD_NOT_ALLOWED: (405, Code.BAD_REQUEST),
     Failure.UNAUTHENTICATED: (401, Code.INVALID_API_KEYS),
     Failure.MALFORMED: (400, Code.BAD_REQUEST),
+    Failure.TOO_LARGE: (400, Code.BAD_REQUEST),  # the doc's only code for a refused request body
 }
 
 
@@ -32,13 +44,22 @@ def create_app(
     *,
     control: bool = False,
     max_records: int = 10_000,
+    max_store_bytes: int = DEFAULT_MAX_STORE_BYTES,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     merchants: tuple[MerchantSeed, ...] = (DEFAULT_MERCHANT,),
     spec: Spec | None = None,
 ) -> ASGIApp:
     """A fresh simulator (its own state and clock); `control=True` mounts /_sim/… for tests and demos."""
     spec = spec or load_spec("mash")
     errors = error_table(spec.document)
-    state = MashState(SimClock(), max_records, merchants)
+    state = MashState(
+        SimClock(),
+        max_records,
+        merchants,
+        weigh_order=lambda order: len(order_bytes(order)),
+        max_store_bytes=max_store_bytes,
+        max_record_bytes=max_record_bytes,
+    )
 
     def render_failure(failure: Failure, detail: str, body: Any) -> Reply:
         status, code = _FAILURES[failure]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._serving import ControlHooks
+from .._serving import ControlHooks, parse_id
 from .state import MashState, MerchantSeed, Order
 from .views import order_json
 
@@ -41,8 +41,7 @@ def _inspect(state: MashState) -> Callable[[str, str, dict[str, str]], object | 
         if kind == "orders":
             order = state.orders.get(key)
         elif kind == "client-orders":
-            merchant = query.get("merchantId", "")
-            merchant_id = int(merchant) if merchant.isdigit() and len(merchant) <= 18 else state.seeds[0].merchant_id
+            merchant_id = parse_id(query.get("merchantId", "")) or state.seeds[0].merchant_id
             order_id = state.by_client_id.get((merchant_id, key))
             order = state.orders.get(order_id) if order_id else None
         else:

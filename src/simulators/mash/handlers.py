@@ -14,7 +14,7 @@ from .payouts import payout_report
 from .persons import documented_person, official_address, person_name
 from .pricing import pricing_json
 from .refunds import refund_order
-from .state import MashState
+from .state import MashState, Order
 from .views import order_bytes
 
 __all__ = ["make_handlers"]
@@ -58,14 +58,20 @@ def make_handlers(state: MashState) -> dict[str, Handler]:
     def get_order(call: Call) -> Reply:
         return 200, order_bytes(order_for(state, call.principal, call.path_params["orderId"]))
 
+    def changed(order: Order) -> Reply:
+        state.orders.reweigh(order.order_id)  # serializes the order once; the answer reuses that cache
+        return 200, order_bytes(order)
+
     def cancel(call: Call) -> Reply:
-        return 200, order_bytes(cancel_order(state, call.principal, call.path_params["orderId"]))
+        return changed(cancel_order(state, call.principal, call.path_params["orderId"]))
 
     def charge(call: Call) -> Reply:
-        return 200, order_bytes(charge_order(state, call.principal, call.path_params["orderId"], call.body))
+        state.orders.check_room(call.path_params["orderId"])  # charges and refunds grow an order
+        return changed(charge_order(state, call.principal, call.path_params["orderId"], call.body))
 
     def refund(call: Call) -> Reply:
-        return 200, order_bytes(refund_order(state, call.principal, call.path_params["orderId"], call.body))
+        state.orders.check_room(call.path_params["orderId"])
+        return changed(refund_order(state, call.principal, call.path_params["orderId"], call.body))
 
     def add(call: Call) -> Reply:
         return 200, add_merchant(state, call.principal, call.body)

@@ -6,12 +6,17 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["Identity", "parse_identity"]
+__all__ = ["Identity", "hetu_check", "parse_identity"]
 
 _HETU = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{2})([-+ABCDEFUVWXY])([0-9]{3})([0-9A-Y])")
 _HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 _HETU_CENTURY = {"+": 1800, "-": 1900, "U": 1900, "V": 1900, "W": 1900, "X": 1900, "Y": 1900}
 _PNR = re.compile(r"([0-9]{2})?([0-9]{2})([0-9]{2})([0-9]{2})([-+]?)([0-9]{3})([0-9])")
+
+
+def hetu_check(digits: str) -> str:
+    """A HETU's check character: its nine digits (date, then individual number) as a number, mod 31."""
+    return _HETU_CHECK[int(digits) % 31]
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ def _hetu(value: str) -> Identity | None:
     if match is None:
         return None
     day, month, year, sign, serial, check = match.groups()
-    if _HETU_CHECK[int(day + month + year + serial) % 31] != check or int(serial) < 2:  # 000, 001 are unused
+    if hetu_check(day + month + year + serial) != check or int(serial) < 2:  # 000, 001 are unused
         return None
     born = _date(_HETU_CENTURY.get(sign, 2000) + int(year), int(month), int(day))
     if born is None:

@@ -14,7 +14,11 @@ from .state import ApiKey, MashState, Merchant
 __all__ = ["EXTRANET_LINK", "add_merchant", "authenticate"]
 
 EXTRANET_LINK = "https://extranet.mash.test/"  # the simulator has no extranet; .test never resolves
-_AUTH_CACHE_CAP = 10_000  # only headers that authenticated are cached, so the cap is never hit in practice
+# Only headers that authenticated are cached. The cache is keyed on the raw header (one dict lookup per
+# request, no base64 or hmac on the hot path), so one credential may sit under several spellings
+# ("Basic", "basic", extra spaces): MashState.add_key and key removal clear the whole cache, and a hit
+# is used only while its key is still the live key of its username.
+_AUTH_CACHE_CAP = 10_000
 
 
 def authenticate(state: MashState, headers: Mapping[bytes, bytes]) -> ApiKey | None:
@@ -23,7 +27,7 @@ def authenticate(state: MashState, headers: Mapping[bytes, bytes]) -> ApiKey | N
     if header is None:
         return None
     key = state.auth_cache.get(header)
-    if key is not None:
+    if key is not None and state.keys.get(key.username) is key:  # a key replaced or dropped since is stale
         return key
     scheme, _, encoded = header.partition(b" ")
     if scheme.lower() != b"basic":

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from .._serving import parse_id
 from .errors import Code, ErrorCode
 from .identities import parse_identity
 from .messages import language, localized
@@ -89,10 +90,10 @@ def _pending_order(state: MashState, form: dict[str, str]) -> tuple[Order | None
     for field in ("okUrl", "cancelUrl"):
         if not _is_web_url(form.get(field, "")):
             return None, Code.BAD_REQUEST
-    merchant_id = form.get("merchantId", "")
-    if not merchant_id.isdigit() or len(merchant_id) > 18:
+    merchant_id = parse_id(form.get("merchantId", ""))
+    if merchant_id is None:
         return None, Code.BAD_REQUEST
-    order_id = state.by_client_id.get((int(merchant_id), form.get("clientOrderId", "")))
+    order_id = state.by_client_id.get((merchant_id, form.get("clientOrderId", "")))
     order = state.orders.get(order_id) if order_id else None
     if order is None:
         return None, Code.ORDER_NOT_FOUND

@@ -28,7 +28,13 @@ def _build(args: argparse.Namespace, options: ServeOptions) -> tuple[ASGIApp, li
     merchant = MerchantSeed(
         args.merchant_id, args.merchant_name, args.username, args.password, DEFAULT_MERCHANT.also_acts_for
     )
-    app = create_app(control=options.control, max_records=options.max_records, merchants=(merchant,))
+    app = create_app(
+        control=options.control,
+        max_records=options.max_records,
+        max_store_bytes=options.max_store_bytes,
+        max_record_bytes=options.max_record_bytes,
+        merchants=(merchant,),
+    )
     base = f"http://{options.host}:{options.port}"
     # A simulator's keys are not secrets: printing them is how a tester learns them.
     return app, [
@@ -44,7 +50,8 @@ def _build(args: argparse.Namespace, options: ServeOptions) -> tuple[ASGIApp, li
         f"0,1,5-8 Approved; 2 Pending; 3 Denied; 4 credit limit {CREDIT_LIMIT} EUR (20026); 9 20020",
         f"approved orders expire after {EXPIRY.days} days (simulated clock); control endpoints "
         + (f"at {base}/_sim/" if options.control else "off (--control)"),
-        f"store cap: {options.max_records} records per kind",
+        f"store cap: {options.max_records} records per kind, {options.max_store_bytes} bytes in all, "
+        f"{options.max_record_bytes} bytes per record; request bodies up to 1 MiB",
     ]
 
 
@@ -62,4 +69,7 @@ SIMULATOR = Simulator(
     add_arguments=_add_arguments,
     build=_build,
     environment=_environment,
+    credentials=(DEFAULT_MERCHANT.username, DEFAULT_MERCHANT.password),
+    default_app=create_app,
+    contract_app=lambda https_only: create_app(control=True),
 )

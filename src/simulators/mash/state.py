@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import base64
 import enum
 import itertools
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .._serving import BoundedStore, SimClock
+import orjson
+
+from .._serving import DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_BYTES, BoundedStore, ByteBudget, SimClock
 from .identities import Identity
 from .money import ZERO, cents
 from .pricing import DEFAULT_INVOICE_PRICING, DEFAULT_PLAN_TYPES, InvoicePricing, PlanType
@@ -81,9 +83,6 @@ class ApiKey:
     password: str
     merchant_id: int  # the key's own merchant: the default merchantId of create order
     merchant_ids: set[int]  # every merchant it may act for: its own and those it registered
-
-    def header(self) -> bytes:
-        return b"Basic " + base64.b64encode(f"{self.username}:{self.password}".encode())
 
 
 @dataclass
@@ -194,19 +193,35 @@ class MashState:
     loop each request's read-check-write runs without interleaving, so duplicates and double charges
     cannot slip between a check and its write."""
 
-    def __init__(self, clock: SimClock, max_records: int, merchants: tuple[MerchantSeed, ...]) -> None:
+    def __init__(
+        self,
+        clock: SimClock,
+        max_records: int,
+        merchants: tuple[MerchantSeed, ...],
+        *,
+        weigh_order: Callable[[Order], int],
+        max_store_bytes: int = DEFAULT_MAX_STORE_BYTES,
+        max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    ) -> None:
         self.clock = clock
         self.max_records = max_records
         self.seeds = merchants
+        self._weigh_order = weigh_order  # the OrderResult's JSON size (views.py; it is cached for the answer)
+        self._byte_limits = (max_store_bytes, max_record_bytes)
         self.reset()
 
     def reset(self) -> None:
+        self.budget = ByteBudget(*self._byte_limits)
         self.fixed_merchants: dict[int, Merchant] = {}
-        self.registered: BoundedStore[int, Merchant] = BoundedStore(self.max_records, self._forget_merchant)
+        self.registered: BoundedStore[int, Merchant] = BoundedStore(
+            self.max_records, self._forget_merchant, weigh=_merchant_weight, budget=self.budget
+        )
         self.keys: dict[str, ApiKey] = {}
         self.own_keys: dict[int, list[str]] = {}  # merchant → usernames of keys created for it
         self.auth_cache: dict[bytes, ApiKey] = {}
-        self.orders: BoundedStore[str, Order] = BoundedStore(self.max_records, self._forget_order)
+        self.orders: BoundedStore[str, Order] = BoundedStore(
+            self.max_records, self._forget_order, weigh=self._weigh_order, budget=self.budget
+        )
         self.by_client_id: dict[tuple[int, str], str] = {}
         self.phones: BoundedStore[str, str] = BoundedStore(self.max_records)  # phone → person
         self.person_phones: BoundedStore[str, str] = BoundedStore(self.max_records)  # person → phone
@@ -229,9 +244,8 @@ class MashState:
         return self.add_key(ApiKey(seed.username, seed.password, seed.merchant_id, merchant_ids))
 
     def add_key(self, key: ApiKey) -> ApiKey:
-        old = self.keys.get(key.username)
-        if old is not None:
-            self.auth_cache.pop(old.header(), None)
+        # Any change of keys empties the cache: a cached header may be any spelling of the old credentials.
+        self.auth_cache.clear()
         self.keys[key.username] = key
         self.own_keys.setdefault(key.merchant_id, []).append(key.username)
         return key
@@ -254,6 +268,10 @@ class MashState:
         if registrar is not None:
             registrar.merchant_ids.discard(merchant_id)
         for username in self.own_keys.pop(merchant_id, []):
-            key = self.keys.pop(username, None)
-            if key is not None:
-                self.auth_cache.pop(key.header(), None)
+            if self.keys.pop(username, None) is not None:
+                self.auth_cache.clear()
+
+
+def _merchant_weight(merchant: Merchant) -> int:
+    # merchantInfo is the caller's JSON, kept as sent; the rest of a Merchant is small and fixed.
+    return len(orjson.dumps(merchant.info)) + 256

@@ -1,10 +1,19 @@
-"""`create_app()`: the MyCashflow store simulator as an ASGI app, serving generated/mycashflow/openapi.yaml."""
+"""`create_app()`: the MyCashflow store simulator as an ASGI app: generated/mycashflow/openapi.yaml under /api/v1 and
+generated/mycashflow_v0/openapi.yaml (the order API public integrations use) under /api/v0, on one store."""
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .._serving import ApiBinding, SimClock, Spec, build_app, load_spec
+from .._serving import (
+    DEFAULT_MAX_RECORD_BYTES,
+    DEFAULT_MAX_STORE_BYTES,
+    ApiBinding,
+    SimClock,
+    Spec,
+    build_app,
+)
+from .._serving.spec import load_spec
 from .auth import DEFAULT_USER, ApiUser, Users
 from .catalog import CategoryRules, ImageRules, ProductRules, StockRules, VariationRules
 from .control import control_hooks
@@ -17,6 +26,7 @@ from .rules import Rules
 from .seed import seed_store
 from .state import StoreSettings, StoreState
 from .transport import StoreGate
+from .v0 import make_v0_handlers
 
 __all__ = ["DEFAULT_PRODUCTS", "create_app"]
 
@@ -32,13 +42,19 @@ def create_app(
     https_only: bool = True,
     control: bool = False,
     max_records: int = 100_000,
+    max_store_bytes: int = DEFAULT_MAX_STORE_BYTES,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     spec: Spec | None = None,
+    v0_spec: Spec | None = None,
 ) -> ASGIApp:
     """A fresh store: empty, or seeded with `seed`; `https_only=False` accepts plain HTTP (benchmarks)."""
     spec = spec or load_spec("mycashflow")
+    v0_spec = v0_spec or load_spec("mycashflow_v0")
     settings = settings or StoreSettings()
     resources, endpoints = compile_resources(spec)
-    state = StoreState(resources, SimClock(), max_records, settings)
+    state = StoreState(
+        resources, SimClock(), max_records, settings, max_store_bytes=max_store_bytes, max_record_bytes=max_record_bytes
+    )
     rules = _rules(endpoints)
     if seed is not None:
         seed_store(state, rules, seed, products)
@@ -57,7 +73,30 @@ def create_app(
         require_json_content_type=False,
         control=control_hooks(state, rules, seed, products),
     )
-    return StoreGate(build_app(binding, control=control), gate, storename=settings.storename, https_only=https_only)
+    v0 = ApiBinding(
+        spec=v0_spec,
+        handlers=make_v0_handlers(state, v0_spec, rules),
+        authenticate=gate.authenticate,
+        render_failure=render_failure,
+        domain_error=McfError,
+        render_error=render_error,
+        render_invalid=render_invalid,
+        require_accept_json=False,
+        require_json_content_type=False,
+    )
+    versions = _Versions(build_app(binding, control=control), build_app(v0), v0_spec.base_path)
+    return StoreGate(versions, gate, storename=settings.storename, https_only=https_only)
+
+
+class _Versions:
+    """/api/v0/… goes to the v0 order API, everything else (v1, control endpoints) to v1: one store behind both."""
+
+    def __init__(self, v1: ASGIApp, v0: ASGIApp, v0_base: str) -> None:
+        self._v1, self._v0, self._prefix = v1, v0, v0_base + "/"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        app = self._v0 if scope["type"] == "http" and scope["path"].startswith(self._prefix) else self._v1
+        await app(scope, receive, send)
 
 
 def _rules(endpoints: dict[str, Endpoint]) -> dict[str, Rules]:

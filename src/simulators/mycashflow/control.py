@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._serving import ControlHooks
+from .._serving import ControlHooks, parse_id
 from .rules import Rules
 from .seed import seed_store
 from .state import StoreState
@@ -32,7 +32,8 @@ def control_hooks(state: StoreState, rules: Mapping[str, Rules], seed: int | Non
 
     def inspect(kind: str, key: str, query: dict[str, str]) -> object | None:
         table = state.tables.get(kind)
-        record = None if table is None or not key.isdigit() else table.get(int(key))
+        record_id = parse_id(key)
+        record = None if table is None or record_id is None else table.get(record_id)
         if table is None or record is None:
             return None
         return {"record": record, "extra": table.extra.get(record["id"], {})}

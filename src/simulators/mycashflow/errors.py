@@ -49,6 +49,7 @@ _FAILURES = {
     Failure.METHOD_NOT_ALLOWED: (405, "method"),
     Failure.UNAUTHENTICATED: (401, "authorization"),
     Failure.MALFORMED: (400, "request"),
+    Failure.TOO_LARGE: (413, "request"),  # RFC 9110 §15.5.14 Content Too Large (the docs name no limit)
 }
 
 

@@ -23,7 +23,6 @@ from .writes import create, update
 
 __all__ = ["make_handlers"]
 
-BASE_PATH = "/api/v1"
 Factory = Callable[[StoreState, Endpoint, Resource, Rules], Handler]
 
 
@@ -63,8 +62,8 @@ def _found(state: StoreState, endpoint: Endpoint, rules: Rules, call: Call) -> R
     return record
 
 
-def _path(call: Call) -> str:
-    return BASE_PATH + call.operation.path.format(**call.path_params)
+def _path(endpoint: Endpoint, call: Call) -> str:
+    return endpoint.base_path + call.operation.path.format(**call.path_params)
 
 
 def _list(state: StoreState, endpoint: Endpoint, resource: Resource, rules: Rules) -> Handler:
@@ -76,7 +75,7 @@ def _list(state: StoreState, endpoint: Endpoint, resource: Resource, rules: Rule
             count=len(table),
             query=call.query,
             filters=endpoint.filters,
-            path=_path(call),
+            path=_path(endpoint, call),
             extra=_extra(table),
         )
         return 200, {"data": [render(state, resource, rules, item, expand) for item in data], "meta": meta}
@@ -99,7 +98,11 @@ def _sublist(state: StoreState, endpoint: Endpoint, resource: Resource, rules: R
         parent = _found(state, endpoint, rules, call)
         expand = _expand(endpoint, call)
         data, meta = page_of(
-            rules.sublist(state, parent, sub), count=None, query=call.query, filters=endpoint.filters, path=_path(call)
+            rules.sublist(state, parent, sub),
+            count=None,
+            query=call.query,
+            filters=endpoint.filters,
+            path=_path(endpoint, call),
         )
         return 200, {"data": [render(state, child, rules, item, expand) for item in data], "meta": meta}
 

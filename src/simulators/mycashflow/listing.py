@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from .._serving import MAX_ID_DIGITS, parse_id
 from .errors import McfError
 from .state import HELSINKI, Record
 
@@ -110,10 +111,13 @@ def _range(field: str, limit: datetime, lower: bool, extra: Extra | None) -> Cal
 
 
 def _ids(value: str) -> set[int]:
-    parts = [part.strip() for part in value.split(",") if part.strip()]
-    if not all(part.isdigit() for part in parts):
-        raise McfError.invalid("id", "id must be a comma-separated list of product ids, e.g. id=1,2,3.")
-    return {int(part) for part in parts}
+    ids = {parse_id(part.strip()) for part in value.split(",") if part.strip()}
+    if None in ids:
+        raise McfError.invalid(
+            "id",
+            f"id must be a comma-separated list of product ids (at most {MAX_ID_DIGITS} digits each), e.g. id=1,2,3.",
+        )
+    return {i for i in ids if i is not None}
 
 
 def _parse_time(name: str, value: str) -> datetime:

@@ -3,7 +3,8 @@
 Conventions (chosen where the docs are silent): an order needs at least one row; a row names a product by
 `product_id` or `product_code` (a variation's code picks the variation), its `unit_price` defaults to the
 variation's or product's price; a new order is `open`, with an OPEN shipment if it has a shipping method and
-an OPEN payment of the total if it has a payment method; its rows reserve stock (`reserved`, `balance`).
+a payment of the total if it has a payment method (OPEN; PENDING_ACTIVATION for Klarna, T2); its rows
+reserve stock (`reserved`, `balance`).
 Shipping and payment costs and discounts are not modelled for API-created orders (0).
 """
 
@@ -230,8 +231,15 @@ def _payment(state: StoreState, order: Record, now: str) -> dict[str, Any]:
         "exchange_rate": 1.0,
         "is_confirmed": False,
         "is_paid": False,
-        "status": "OPEN",
+        "status": _first_payment_status(state, order),
     }
+
+
+def _first_payment_status(state: StoreState, order: Record) -> str:
+    # T2's Payment.status: PENDING_ACTIVATION is "received, but not activated yet (only with Klarna)";
+    # every other method's payment starts OPEN.
+    method = state.table("payment-methods").get(order["payment_method_id"])
+    return "PENDING_ACTIVATION" if method is not None and method.get("provider") == "klarna" else "OPEN"
 
 
 class WebhookRules(Rules):

@@ -36,6 +36,7 @@ class Endpoint:
     filters: tuple[str, ...] = ()  # query parameters other than page, page_size, sort, expand
     key_field: str | None = None  # the field `key_param` is matched against when it isn't the id
     success: int = 200  # the 2xx the spec documents (a product create: 200, the vendor's worked example)
+    base_path: str = "/api/v1"  # the spec's server path: what `meta.next` starts with
 
 
 @dataclass
@@ -62,7 +63,7 @@ def compile_resources(spec: Spec) -> tuple[dict[str, Resource], dict[str, Endpoi
     expandable: dict[str, set[str]] = {}
     for operation in iter_operations(document, ("get", "post", "patch", "put", "delete")):
         method, path, op = operation.method, operation.path, operation.node
-        endpoint = _classify(method, path, op, document)
+        endpoint = _classify(method, path, op, document, spec.base_path)
         endpoints[endpoint.operation_id] = endpoint
         schema = _data_schema(op)
         if schema is not None:
@@ -79,7 +80,7 @@ def compile_resources(spec: Spec) -> tuple[dict[str, Resource], dict[str, Endpoi
     return resources, endpoints
 
 
-def _classify(method: str, path: str, op: Mapping[str, Any], document: Mapping[str, Any]) -> Endpoint:
+def _classify(method: str, path: str, op: Mapping[str, Any], document: Mapping[str, Any], base: str) -> Endpoint:
     segments = path.strip("/").split("/")
     params = [follow_refs(document, p) for p in op.get("parameters", [])]
     query = {p["name"]: p for p in params if p["in"] == "query"}
@@ -100,7 +101,7 @@ def _classify(method: str, path: str, op: Mapping[str, Any], document: Mapping[s
     sub = segments[2] if len(segments) == 3 else None
     success = min((int(code) for code in op.get("responses", {}) if str(code).startswith("2")), default=200)
     key_field = None if by_field is None else by_field.group(1)
-    return Endpoint(op["operationId"], action, segments[0], sub, key, expands, sorts, filters, key_field, success)
+    return Endpoint(op["operationId"], action, segments[0], sub, key, expands, sorts, filters, key_field, success, base)
 
 
 def _data_schema(op: Mapping[str, Any]) -> str | None:

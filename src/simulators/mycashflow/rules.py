@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .._serving import parse_id
 from .errors import McfError
 from .state import Record, StoreState
 
@@ -22,7 +23,8 @@ class Rules:
 
     def find(self, state: StoreState, resource: str, key: str) -> Record | None:
         """The item a path key names (an integer id unless overridden, e.g. stock by product code)."""
-        return state.table(resource).get(int(key)) if key.isdigit() else None
+        record_id = parse_id(key)
+        return None if record_id is None else state.table(resource).get(record_id)
 
     def find_by(self, state: StoreState, resource: str, field: str, value: str) -> Record | None:
         """The item whose `field` equals `value` (a path like `/products/product_code={productCode}`)."""

@@ -79,18 +79,19 @@ def seed_store(state: StoreState, rules: Mapping[str, Rules], seed: int, product
         ("Klarna", "klarna"),
         ("Lasku 14 pv", "invoice"),
         ("MobilePay", "mobilepay"),
+        ("Postiennakko", "cash_on_delivery"),  # quick-process treats an open COD payment specially (T2)
     ):
-        make("payment-methods", {"name": name, "provider": provider, "description": f"{name} (simulated)"})
+        fields = {"name": name, "provider": provider, "description": f"{name} (simulated)"}
+        # No create operation makes these writable, so create() keeps none of the fields: set them directly.
+        make("payment-methods", fields).update(fields)
     for name, kind, carrier in (
         ("Posti Pakettiautomaatti", "pickup", "Posti"),
         ("Matkahuolto Lähellä-paketti", "pickup", "Matkahuolto"),
         ("DB Schenker noutopiste", "pickup", "DB Schenker"),
         ("Nouto myymälästä", "store", "Oma myymälä"),
     ):
-        make(
-            "shipping-methods",
-            {"name": name, "type": kind, "service_provider": carrier, "free_shipping_threshold": 79.0},
-        )
+        method: dict[str, Any] = {"name": name, "type": kind, "service_provider": carrier}
+        make("shipping-methods", method).update(method, free_shipping_threshold=79.0)
     for code, titles in (
         ("etusivu", ("Etusivu", "Startsida", "Front page")),
         ("kampanjat", ("Kampanjat", "Kampanjer", "Campaigns")),

@@ -41,6 +41,8 @@ def _build(args: argparse.Namespace, options: ServeOptions) -> tuple[ASGIApp, li
         https_only=options.https,
         control=options.control,
         max_records=options.max_records,
+        max_store_bytes=options.max_store_bytes,
+        max_record_bytes=options.max_record_bytes,
     )
     scheme = "https" if options.https else "http"
     base = f"{scheme}://{options.host}:{options.port}"
@@ -51,7 +53,9 @@ def _build(args: argparse.Namespace, options: ServeOptions) -> tuple[ASGIApp, li
         f"API user (HTTP Basic): e-mail {user.email}  API key {user.api_key}",
         "store: "
         + ("empty" if args.empty else f"seed {args.seed}, {args.products} products")
-        + f"; page_size default {DEFAULT_PAGE_SIZE}, max {MAX_PAGE_SIZE}; store cap {options.max_records} per resource",
+        + f"; page_size default {DEFAULT_PAGE_SIZE}, max {MAX_PAGE_SIZE}",
+        f"store cap: {options.max_records} records per resource, {options.max_store_bytes} bytes in all, "
+        f"{options.max_record_bytes} bytes per record; request bodies up to 1 MiB",
         ("plain HTTP accepted (--insecure)" if not options.https else "HTTPS only: plain HTTP gets 400")
         + "; control endpoints "
         + (f"at {base}/_sim/" if options.control else "off (--control)"),
@@ -78,4 +82,7 @@ SIMULATOR = Simulator(
     build=_build,
     certificate_names=_names,
     environment=_environment,
+    credentials=(DEFAULT_USER.email, DEFAULT_USER.api_key),
+    default_app=create_app,
+    contract_app=lambda https_only: create_app(seed=0, https_only=https_only, control=True),
 )

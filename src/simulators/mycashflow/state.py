@@ -13,7 +13,16 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .._serving import BoundedStore, SimClock
+import orjson
+
+from .._serving import (
+    DEFAULT_MAX_RECORD_BYTES,
+    DEFAULT_MAX_STORE_BYTES,
+    BoundedStore,
+    ByteBudget,
+    RecordTooLarge,
+    SimClock,
+)
 from .resources import Resource
 
 __all__ = ["HELSINKI", "Record", "StoreSettings", "StoreState", "Table", "stamp"]
@@ -39,9 +48,9 @@ class StoreSettings:
 class Table:
     """One resource's items by id, oldest first (ids only grow, so insertion order is id order)."""
 
-    def __init__(self, resource: Resource, cap: int, forget: Callable[[str, Record], None]) -> None:
+    def __init__(self, resource: Resource, cap: int, forget: Callable[[str, Record], None], budget: ByteBudget) -> None:
         self.resource = resource
-        self.items: BoundedStore[int, Record] = BoundedStore(cap, self._evicted)
+        self.items: BoundedStore[int, Record] = BoundedStore(cap, self._evicted, weigh=self._weight, budget=budget)
         self.extra: dict[int, dict[str, Any]] = {}  # shown on expansion only: translations, visibilities, links
         self._ids = itertools.count(1)
         self._last = 0
@@ -61,8 +70,18 @@ class Table:
         return self.items.get(item_id)
 
     def put(self, record: Record, extra: dict[str, Any] | None = None) -> None:
-        self.items.put(record["id"], record)
-        self.extra[record["id"]] = extra or {}
+        """Store `record` with its hidden `extra`; raises RecordTooLarge (storing neither) beyond the record limit."""
+        item_id = record["id"]
+        previous = self.extra.get(item_id)
+        self.extra[item_id] = extra or {}
+        try:
+            self.items.put(item_id, record)
+        except RecordTooLarge:
+            if previous is None:
+                del self.extra[item_id]
+            else:
+                self.extra[item_id] = previous
+            raise
 
     def remove(self, item_id: int) -> Record | None:
         self.extra.pop(item_id, None)
@@ -74,6 +93,11 @@ class Table:
     def __len__(self) -> int:
         return len(self.items)
 
+    def _weight(self, record: Record) -> int:
+        # The JSON size of the record and its hidden part; default=str covers the odd non-JSON value.
+        extra = self.extra.get(record["id"])
+        return len(orjson.dumps(record, default=str)) + (len(orjson.dumps(extra, default=str)) if extra else 0)
+
     def _evicted(self, item_id: int, record: Record) -> None:
         self.extra.pop(item_id, None)
         self._forget(self.resource.name, record)
@@ -83,17 +107,27 @@ class StoreState:
     """All tables, the store's settings and clock, and the unique indexes (product codes, e-mails, codes)."""
 
     def __init__(
-        self, resources: dict[str, Resource], clock: SimClock, max_records: int, settings: StoreSettings
+        self,
+        resources: dict[str, Resource],
+        clock: SimClock,
+        max_records: int,
+        settings: StoreSettings,
+        *,
+        max_store_bytes: int = DEFAULT_MAX_STORE_BYTES,
+        max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     ) -> None:
         self.resources = resources
         self.clock = clock
         self.max_records = max_records
         self.settings = settings
+        self._byte_limits = (max_store_bytes, max_record_bytes)
         self.reset()
 
     def reset(self) -> None:
+        self.budget = ByteBudget(*self._byte_limits)  # shared by every table: the heaviest gives way first
         self.tables = {
-            name: Table(resource, self.max_records, self.forget) for name, resource in self.resources.items()
+            name: Table(resource, self.max_records, self.forget, self.budget)
+            for name, resource in self.resources.items()
         }
         # Stock items are addressed by product code, so one code names one product or variation store-wide.
         self.codes: dict[str, tuple[str, int]] = {}

@@ -81,6 +81,6 @@ class StoreGate:
             return 406, "accept", "The API only answers application/json; send Accept: application/json."
         if path.endswith("/"):
             return 404, "path", f"Do not include a trailing slash in the request URL: use {path.rstrip('/') or '/'}."
-        if not path.startswith("/api/v1/"):
-            return 404, "path", "Only version 1 of the API (/api/v1) is simulated."
+        if not path.startswith(("/api/v1/", "/api/v0/")):
+            return 404, "path", "Only /api/v1 and the /api/v0 order API are simulated."
         return None

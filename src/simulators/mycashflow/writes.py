@@ -41,11 +41,13 @@ def create(state: StoreState, resource: Resource, rules: Rules, body: dict[str, 
 
 def update(state: StoreState, resource: Resource, rules: Rules, current: Record, body: dict[str, Any]) -> Record:
     """Apply a partial update in place; fields the body leaves out, and read-only ones, keep their values."""
+    table = state.table(resource.name)
+    table.items.check_room(current["id"])  # a record at the per-record byte limit takes no more changes
     changes, stored, texts = _split(state, resource, rules.prepare(state, body, current), rules.accepts)
     rules.check_unique(state, resource.name, changes, current)
     rules.check(state, changes, current)
     before = dict(current)
-    extra = state.table(resource.name).extra.setdefault(current["id"], {})
+    extra = table.extra.setdefault(current["id"], {})
     current.update(changes)
     extra.update(stored)
     _merge_translations(state, resource, current, extra=extra, incoming=texts, changes=changes)
@@ -54,6 +56,7 @@ def update(state: StoreState, resource: Resource, rules: Rules, current: Record,
     rules.derive(state, current, extra)
     rules.index_unique(state, resource.name, current, before)
     rules.stored(state, current, before, body)
+    table.items.reweigh(current["id"])
     return current
 
 

@@ -20,6 +20,8 @@ from typing import Any, Literal
 
 import yaml
 
+from .. import _yaml
+from ..errors import SpecforgeError
 from ..jsonpointer import pointer
 from ..openapi import iter_operations
 
@@ -211,8 +213,8 @@ def yaml_ambiguous_scalar(target: LintInput) -> Iterator[tuple[str, str, str]]:
     """Unquoted `NO`, `on` or `1.0` become a boolean or a number when loaded; quote values meant as strings."""
     for source in target.sources:
         try:
-            root = yaml.compose(source.text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
+            root = _yaml.compose(source.text, source.label)
+        except SpecforgeError:
             continue  # an unparseable file is reported by the loader with its position, not here
         if root is not None:
             for where, node, reason in _ambiguous(root, ()):
@@ -250,7 +252,8 @@ def _values(node: yaml.Node, at: tuple[str | int, ...], declared: set[str] | Non
 
 
 def _scalar_problem(node: yaml.ScalarNode, declared: set[str] | None) -> str | None:
-    if node.style is not None or node.tag == _STR:  # quoted, or a plain scalar YAML keeps as a string
+    # Plain style is None from the pure-Python composer and "" from libyaml's.
+    if node.style or node.tag == _STR:  # quoted, or a plain scalar YAML keeps as a string
         return None
     if node.tag == "tag:yaml.org,2002:bool" and _YAML11_ONLY_BOOL.match(node.value):
         return "is a boolean in YAML 1.1 (PyYAML) but a string in YAML 1.2"

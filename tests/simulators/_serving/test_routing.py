@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from simulators._serving import compile_operations, load_spec
+from simulators._serving import compile_operations
 from simulators._serving.routing import Router
+from specforge.patched import load_patched as load_spec
 
 ROUTER = Router(compile_operations(load_spec("mash")))
 

@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 from simulators.mash import DEFAULT_MERCHANT
+from simulators.mash.identities import hetu_check
 
 MERCHANT_ID = DEFAULT_MERCHANT.merchant_id
 AUTH = (DEFAULT_MERCHANT.username, DEFAULT_MERCHANT.password)
@@ -15,8 +16,7 @@ BASE = "http://mash.test"
 
 def hetu(serial: int, birth: str = "010771", sign: str = "-") -> str:
     """A formally valid HETU with the given individual number (its hundreds digit picks the decision)."""
-    check = "0123456789ABCDEFHJKLMNPRSTUVWXY"[int(f"{birth}{serial:03d}") % 31]
-    return f"{birth}{sign}{serial:03d}{check}"
+    return f"{birth}{sign}{serial:03d}{hetu_check(f'{birth}{serial:03d}')}"
 
 
 def personnummer(serial: int, birth: str = "800101") -> str:

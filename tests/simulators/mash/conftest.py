@@ -5,7 +5,6 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import settings
 from starlette.testclient import TestClient
 
 from simulators.mash import create_app
@@ -33,9 +32,3 @@ def api(mash: TestClient) -> Api:
         return response
 
     return call
-
-
-# Named profiles, never "ci" (hypothesis's own, auto-loaded when CI is set): derandomized and database-free
-# like "ci", so a PR run is reproducible; "thorough" explores more when asked for (--hypothesis-profile).
-settings.register_profile("fast", parent=settings.get_profile("ci"), max_examples=200)
-settings.register_profile("thorough", parent=settings.get_profile("ci"), derandomize=False, max_examples=5000)

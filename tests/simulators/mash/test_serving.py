@@ -7,9 +7,9 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from simulators._serving import load_spec
 from simulators.mash import create_app
 from specforge.openapi import METHODS
+from specforge.patched import load_patched as load_spec
 
 from ._orders import AUTH, BASE, JSON, basic, order
 from .conftest import Api

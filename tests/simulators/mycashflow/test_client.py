@@ -41,8 +41,8 @@ def test_create_get_and_page_through_products_with_the_generated_client() -> Non
     while True:
         listed = list_products.sync_detailed(client=client, page=page, page_size=7)
         assert isinstance(listed.parsed, ListProductsResponse200)
-        seen.extend(item.id for item in listed.parsed.data)  # type: ignore[union-attr,misc]
-        if page >= listed.parsed.meta.page_count:  # type: ignore[union-attr,operator]
+        seen.extend(item.id for item in listed.parsed.data)
+        if page >= listed.parsed.meta.page_count:
             break
         page += 1
     assert seen == list(range(1, 32)) and page == 5

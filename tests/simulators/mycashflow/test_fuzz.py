@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from simulators._serving import compile_operations, load_spec
+from simulators._serving import compile_operations
 from simulators.mycashflow import create_app
+from specforge.patched import load_patched as load_spec
 
 from .conftest import AUTH, BASE, examples
 

@@ -96,7 +96,7 @@ def test_the_generated_client_calls_both_new_operations() -> None:
     transport = httpx.MockTransport(app.send)
     with MyCashflow(base_url=BASE + "/api/v1", username=AUTH[0], api_key=AUTH[1], transport=transport) as store:
         product = get_product_by_code.sync("P0002", client=store, expand=[ProductExpand.VARIATIONS])
-        assert product is not None and product.data.id == 2  # type: ignore[union-attr]
+        assert product is not None and product.data.id == 2
         try:
             get_product_by_code.sync("P0002-S", client=store)
         except NotFoundError as error:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import queue
-import socket
 import ssl
 import subprocess
 import sys
@@ -15,22 +14,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from simulators._serving.runner import free_port
 from simulators.mycashflow import DEFAULT_USER
 
 DEADLINE_S = 30.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[list[str], int, int]]:
     """The CLI in a subprocess; yields its banner lines and ports once it says it is listening."""
-    port, plain = _free_port(), _free_port()
+    port, plain = free_port(), free_port()
     command = [sys.executable, "-m", "simulators", "serve", "mycashflow", "--port", str(port), "--empty"]
     command += ["--http-port", str(plain), "--cert-dir", str(tmp_path)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -7,7 +7,8 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from simulators._serving import Operation, compile_operations, load_spec
+from simulators._serving import Operation, compile_operations
+from simulators._serving.spec import load_spec
 from simulators.mycashflow import create_app
 from simulators.mycashflow.resources import compile_resources
 

@@ -14,18 +14,19 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-import yaml
 from starlette.testclient import TestClient
 
 from simulators.mycashflow import create_app
+from specforge import _yaml
 
 from .conftest import AUTH, BASE
 
 ROOT = Path(__file__).resolve().parents[3]
-SPECS = {"mycashflow": ROOT / "specs" / "mycashflow" / "openapi.yaml"}
+SPECS = {api: ROOT / "specs" / api / "openapi.yaml" for api in ("mycashflow", "mycashflow_v0")}
 # Path parameters without an example: an item the seeded store has (category 1 is the root the
-# updateCategory example moves a category under, so the example is sent to category 2).
-SEEDED_KEYS = {"productCode": "P0001", "categoryID": "2"}
+# updateCategory example moves a category under, so the example is sent to category 2; the v0
+# quick-process example goes to order 150, an open one).
+SEEDED_KEYS = {"productCode": "P0001", "categoryID": "2", "orderID": "150"}
 # Items the examples name by key, made in the store before the request (the store's content, not the
 # request's shape, decides whether they exist): the stock examples address product code IPOD-80, the
 # code of the vendor's own product sample.
@@ -34,7 +35,7 @@ NOT_ACCEPTED: dict[str, str] = {}  # "api:operationId" → why the simulator ref
 
 
 def _request_examples(api: str) -> Iterator[Any]:
-    document = yaml.safe_load(SPECS[api].read_text(encoding="utf-8"))
+    document = _yaml.load(SPECS[api])
     base = document["servers"][0]["url"].split("mycashflow.fi", 1)[1]
     for path, item in document["paths"].items():
         for method, operation in item.items():
@@ -78,7 +79,8 @@ def test_the_walk_finds_the_vendors_own_examples() -> None:
     found = {case.id for case in CASES}
     # V5's POST /products body, V7's POST /webhooks body, V1's banner-group parameters and bodies
     assert {"mycashflow:createProduct", "mycashflow:createWebhook", "mycashflow:listBannerGroups"} <= found
-    assert len(found) == 38
+    assert {"mycashflow_v0:listOrders", "mycashflow_v0:quickProcessOrder"} <= found
+    assert len(found) == 40
 
 
 @pytest.mark.parametrize(("method", "url", "query", "body"), CASES)

@@ -4,9 +4,11 @@
 
 import datetime
 from collections.abc import Iterable, Mapping, MutableMapping
+from contextvars import ContextVar
 from http import HTTPStatus
 from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
+import attrs
 from attrs import define, field
 
 
@@ -210,6 +212,70 @@ def decode_float(value: Any, pointer: str, devs: list[Deviation]) -> Any:
     return number
 
 
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+""" What `from_dict` pops for a required field the JSON lacks. """
+
+decoding_response: ContextVar[Any] = ContextVar("decoding_response", default=None)
+""" The httpx.Response being decoded, so a MissingFieldError can name it (set by each endpoint module). """
+
+
+class MissingFieldError(AttributeError):
+    """Reading a required field the server's response did not carry. An AttributeError, so `hasattr()` and
+    `getattr(model, name, default)` work; the message names the model, the field and the response."""
+
+    def __init__(self, model: str, field: str, json_name: str, where: str) -> None:
+        self.model, self.field, self.json_name, self.where = model, field, json_name, where
+        source = f"the response {where}" if where else "the decoded JSON"
+        super().__init__(
+            f"{model}.{field}: {source} had no {json_name!r}, which the API documents as always sent "
+            "(recorded as a deviation: see types.deviations_of)"
+        )
+
+
+def absent(name: str, pointer: str, raw: Any, devs: list[Deviation], missing: list[str]) -> Any:
+    """Record a required field that is absent (or null/[]/{} for a required object); it stays unset."""
+    devs.append(
+        Deviation(pointer, "required", "absent") if raw is MISSING else Deviation(pointer, "object", json_shape(raw))
+    )
+    missing.append(name)
+    return None
+
+
+def forget(instance: Any, missing: list[str]) -> None:
+    """Unset the fields `absent` recorded, and note which response lacked them."""
+    response = decoding_response.get()
+    if response is not None:
+        instance._missing_from = f"{response.request.method} {response.request.url.path} {response.status_code}"
+    for name in missing:
+        delattr(instance, name)
+
+
+def missing_field(instance: Any, name: str, json_names: Mapping[str, str]) -> AttributeError:
+    """The error for reading `name` when normal lookup failed (a model's `__getattr__`)."""
+    if name in json_names:
+        where = getattr(instance, "_missing_from", "")
+        return MissingFieldError(type(instance).__name__, name, json_names[name], where)
+    return AttributeError(f"{type(instance).__name__!r} object has no attribute {name!r}")
+
+
+def model_state(instance: Any) -> tuple[Any, ...]:
+    """The values equality compares, with MISSING for a field the response lacked."""
+    return tuple(getattr(instance, a.name, MISSING) for a in attrs.fields(type(instance)) if a.eq)
+
+
+def model_repr(instance: Any) -> str:
+    """attrs' repr, with MISSING for a field the response lacked."""
+    shown = ", ".join(
+        f"{a.name}={getattr(instance, a.name, MISSING)!r}" for a in attrs.fields(type(instance)) if a.repr
+    )
+    return f"{type(instance).__name__}({shown})"
+
+
 def decode_str(value: Any, pointer: str, devs: list[Deviation]) -> Any:
     """A documented string; an integer (an id sent as a number) is read as its decimal text."""
     if value.__class__ is int:
@@ -228,4 +294,5 @@ __all__ = [
     "Response",
     "Unset",
     "deviations_of",
+    "MissingFieldError",
 ]

@@ -9,14 +9,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    MISSING,
     UNSET,
     Deviation,
     Unset,
+    absent,
     absorb,
     decode_int,
     decode_str,
+    forget,
     is_no_object_lax,
     json_shape,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 if TYPE_CHECKING:
@@ -29,9 +35,9 @@ T = TypeVar("T", bound="AddMerchantResponse")
 
 @_attrs_define
 class AddMerchantResponse:
-    name: str | Unset = UNSET
+    name: str
     """ Merchant name. """
-    merchant_id: int | Unset = UNSET
+    merchant_id: int
     """ Merchant identifier. To be used when creating orders etc. """
     api_keys: ApiKeys | None | Unset = UNSET
     """ API keys if requested. """
@@ -39,6 +45,29 @@ class AddMerchantResponse:
     """ Extranet user information if requested. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "name": "name",
+                    "merchant_id": "merchantId",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.api_keys import ApiKeys  # noqa: PLC0415
@@ -66,11 +95,12 @@ class AddMerchantResponse:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if merchant_id is not UNSET:
-            field_dict["merchantId"] = merchant_id
+        field_dict.update(
+            {
+                "name": name,
+                "merchantId": merchant_id,
+            }
+        )
         if api_keys is not UNSET:
             field_dict["apiKeys"] = api_keys
         if extranet_user is not UNSET:
@@ -85,9 +115,20 @@ class AddMerchantResponse:
 
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _missing: list[str] = []
+        _raw_name = d.pop("name", MISSING)
+        if _raw_name is not MISSING:
+            name: str = decode_str(_raw_name, "/name", _devs)
 
-        merchant_id: int | Unset = decode_int(d.pop("merchantId", UNSET), "/merchantId", _devs)
+        else:
+            name = absent("name", "/name", _raw_name, _devs, _missing)
+
+        _raw_merchant_id = d.pop("merchantId", MISSING)
+        if _raw_merchant_id is not MISSING:
+            merchant_id: int = decode_int(_raw_merchant_id, "/merchantId", _devs)
+
+        else:
+            merchant_id = absent("merchant_id", "/merchantId", _raw_merchant_id, _devs, _missing)
 
         def _parse_api_keys(data: object) -> ApiKeys | None | Unset:
             if data is None:
@@ -145,6 +186,8 @@ class AddMerchantResponse:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
+    MISSING,
     Deviation,
-    Unset,
+    absent,
     decode_str,
+    forget,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 T = TypeVar("T", bound="ExtranetUser")
@@ -22,14 +26,38 @@ T = TypeVar("T", bound="ExtranetUser")
 class ExtranetUser:
     """Extranet user information if requested."""
 
-    username: str | Unset = UNSET
+    username: str
     """ Extranet username. """
-    password: str | Unset = UNSET
+    password: str
     """ Extranet password. """
-    link: str | Unset = UNSET
+    link: str
     """ URL to extranet. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "username": "username",
+                    "password": "password",
+                    "link": "link",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         username = self.username
@@ -40,13 +68,13 @@ class ExtranetUser:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if username is not UNSET:
-            field_dict["username"] = username
-        if password is not UNSET:
-            field_dict["password"] = password
-        if link is not UNSET:
-            field_dict["link"] = link
+        field_dict.update(
+            {
+                "username": username,
+                "password": password,
+                "link": link,
+            }
+        )
 
         return field_dict
 
@@ -54,11 +82,27 @@ class ExtranetUser:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        username: str | Unset = decode_str(d.pop("username", UNSET), "/username", _devs)
+        _missing: list[str] = []
+        _raw_username = d.pop("username", MISSING)
+        if _raw_username is not MISSING:
+            username: str = decode_str(_raw_username, "/username", _devs)
 
-        password: str | Unset = decode_str(d.pop("password", UNSET), "/password", _devs)
+        else:
+            username = absent("username", "/username", _raw_username, _devs, _missing)
 
-        link: str | Unset = decode_str(d.pop("link", UNSET), "/link", _devs)
+        _raw_password = d.pop("password", MISSING)
+        if _raw_password is not MISSING:
+            password: str = decode_str(_raw_password, "/password", _devs)
+
+        else:
+            password = absent("password", "/password", _raw_password, _devs, _missing)
+
+        _raw_link = d.pop("link", MISSING)
+        if _raw_link is not MISSING:
+            link: str = decode_str(_raw_link, "/link", _devs)
+
+        else:
+            link = absent("link", "/link", _raw_link, _devs, _missing)
 
         _decoded = cls(
             username=username,
@@ -67,6 +111,8 @@ class ExtranetUser:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
+    MISSING,
     Deviation,
-    Unset,
+    absent,
     decode_str,
+    forget,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 T = TypeVar("T", bound="InvoicePricing")
@@ -22,12 +26,35 @@ T = TypeVar("T", bound="InvoicePricing")
 class InvoicePricing:
     """Invoice payment option."""
 
-    invoicing_fee: str | Unset = UNSET
+    invoicing_fee: str
     """ Fee for sending the invoice. """
-    invoice_due: str | Unset = UNSET
+    invoice_due: str
     """ Days between invoice date and due date. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "invoicing_fee": "invoicingFee",
+                    "invoice_due": "invoiceDue",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         invoicing_fee = self.invoicing_fee
@@ -36,11 +63,12 @@ class InvoicePricing:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if invoicing_fee is not UNSET:
-            field_dict["invoicingFee"] = invoicing_fee
-        if invoice_due is not UNSET:
-            field_dict["invoiceDue"] = invoice_due
+        field_dict.update(
+            {
+                "invoicingFee": invoicing_fee,
+                "invoiceDue": invoice_due,
+            }
+        )
 
         return field_dict
 
@@ -48,9 +76,20 @@ class InvoicePricing:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        invoicing_fee: str | Unset = decode_str(d.pop("invoicingFee", UNSET), "/invoicingFee", _devs)
+        _missing: list[str] = []
+        _raw_invoicing_fee = d.pop("invoicingFee", MISSING)
+        if _raw_invoicing_fee is not MISSING:
+            invoicing_fee: str = decode_str(_raw_invoicing_fee, "/invoicingFee", _devs)
 
-        invoice_due: str | Unset = decode_str(d.pop("invoiceDue", UNSET), "/invoiceDue", _devs)
+        else:
+            invoicing_fee = absent("invoicing_fee", "/invoicingFee", _raw_invoicing_fee, _devs, _missing)
+
+        _raw_invoice_due = d.pop("invoiceDue", MISSING)
+        if _raw_invoice_due is not MISSING:
+            invoice_due: str = decode_str(_raw_invoice_due, "/invoiceDue", _devs)
+
+        else:
+            invoice_due = absent("invoice_due", "/invoiceDue", _raw_invoice_due, _devs, _missing)
 
         _decoded = cls(
             invoicing_fee=invoicing_fee,
@@ -58,6 +97,8 @@ class InvoicePricing:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

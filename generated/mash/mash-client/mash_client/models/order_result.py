@@ -12,17 +12,20 @@ from attrs import field as _attrs_field
 from ..models.order_status import OrderStatus
 from ..models.payment_type import PaymentType
 from ..types import (
-    UNSET,
+    MISSING,
     Deviation,
-    Unset,
+    absent,
     absorb,
     as_list,
     decode_datetime,
     decode_float,
     decode_str,
+    forget,
     is_no_object_lax,
     json_shape,
-    no_object,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 if TYPE_CHECKING:
@@ -40,38 +43,74 @@ T = TypeVar("T", bound="OrderResult")
 class OrderResult:
     """Order information."""
 
-    order_id: str | Unset = UNSET
+    order_id: str
     """ Mash order ID. """
-    client_order_id: str | Unset = UNSET
-    order_placed: datetime.datetime | Unset = UNSET
-    status_code: str | Unset = UNSET
+    client_order_id: str
+    order_placed: datetime.datetime
+    status_code: str
     """ Numeric status code, sent as a string of digits. The examples pair Pending with "1", Active with "4" and
     Closed with "6", which matches the order of Data Reference > OrderStatus (1-6); that mapping is inferred, not
     documented. """
-    payment_plan_type_id: None | str | Unset = UNSET
+    payment_plan_type_id: None | str
     """ Selected payment plan type. """
-    customer: Customer | Unset = UNSET
+    customer: Customer
     """ Customer information """
-    delivery_address: Address | None | Unset = UNSET
+    delivery_address: Address | None
     """ Delivery address. """
-    invoicing_address: Address | Unset = UNSET
+    invoicing_address: Address
     """ Address information. """
-    order_items: list[OrderItem] | Unset = UNSET
+    order_items: list[OrderItem]
     """ List of reserved order items. """
-    total_items: float | Unset = UNSET
+    total_items: float
     """ Total of reserved order items. """
-    charged_total: float | Unset = UNSET
+    charged_total: float
     """ Total of charged order items, reduced with any refunded items. """
-    invoices: list[Invoice] | Unset = UNSET
+    invoices: list[Invoice]
     """ Invoices created based on order. """
-    payment_plans: list[PaymentPlan] | Unset = UNSET
+    payment_plans: list[PaymentPlan]
     """ Payment plans created based on order. """
-    status: OrderStatus | Unset = UNSET
+    status: OrderStatus
     """ Status of the order. """
-    payment_type: PaymentType | Unset = UNSET
+    payment_type: PaymentType
     """ Invoice, paymentplan or credit account. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "order_id": "orderId",
+                    "client_order_id": "clientOrderId",
+                    "order_placed": "orderPlaced",
+                    "status_code": "statusCode",
+                    "payment_plan_type_id": "paymentPlanTypeId",
+                    "customer": "customer",
+                    "delivery_address": "deliveryAddress",
+                    "invoicing_address": "invoicingAddress",
+                    "order_items": "orderItems",
+                    "total_items": "totalItems",
+                    "charged_total": "chargedTotal",
+                    "invoices": "invoices",
+                    "payment_plans": "paymentPlans",
+                    "status": "status",
+                    "payment_type": "paymentType",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.address import Address  # noqa: PLC0415
@@ -80,100 +119,67 @@ class OrderResult:
 
         client_order_id = self.client_order_id
 
-        order_placed: str | Unset = UNSET
-        if not isinstance(self.order_placed, Unset):
-            order_placed = self.order_placed.isoformat()
+        order_placed = self.order_placed.isoformat()
 
         status_code = self.status_code
 
-        payment_plan_type_id: None | str | Unset
-        if isinstance(self.payment_plan_type_id, Unset):
-            payment_plan_type_id = UNSET
-        else:
-            payment_plan_type_id = self.payment_plan_type_id
+        payment_plan_type_id: None | str
+        payment_plan_type_id = self.payment_plan_type_id
 
-        customer: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.customer, Unset):
-            customer = self.customer.to_dict()
+        customer = self.customer.to_dict()
 
-        delivery_address: dict[str, Any] | None | Unset
-        if isinstance(self.delivery_address, Unset):
-            delivery_address = UNSET
-        elif isinstance(self.delivery_address, Address):
+        delivery_address: dict[str, Any] | None
+        if isinstance(self.delivery_address, Address):
             delivery_address = self.delivery_address.to_dict()
         else:
             delivery_address = self.delivery_address
 
-        invoicing_address: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.invoicing_address, Unset):
-            invoicing_address = self.invoicing_address.to_dict()
+        invoicing_address = self.invoicing_address.to_dict()
 
-        order_items: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.order_items, Unset):
-            order_items = []
-            for order_items_item_data in self.order_items:
-                order_items_item = order_items_item_data.to_dict()
-                order_items.append(order_items_item)
+        order_items = []
+        for order_items_item_data in self.order_items:
+            order_items_item = order_items_item_data.to_dict()
+            order_items.append(order_items_item)
 
         total_items = self.total_items
 
         charged_total = self.charged_total
 
-        invoices: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.invoices, Unset):
-            invoices = []
-            for invoices_item_data in self.invoices:
-                invoices_item = invoices_item_data.to_dict()
-                invoices.append(invoices_item)
+        invoices = []
+        for invoices_item_data in self.invoices:
+            invoices_item = invoices_item_data.to_dict()
+            invoices.append(invoices_item)
 
-        payment_plans: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.payment_plans, Unset):
-            payment_plans = []
-            for payment_plans_item_data in self.payment_plans:
-                payment_plans_item = payment_plans_item_data.to_dict()
-                payment_plans.append(payment_plans_item)
+        payment_plans = []
+        for payment_plans_item_data in self.payment_plans:
+            payment_plans_item = payment_plans_item_data.to_dict()
+            payment_plans.append(payment_plans_item)
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
+        status = self.status.value
 
-        payment_type: str | Unset = UNSET
-        if not isinstance(self.payment_type, Unset):
-            payment_type = self.payment_type.value
+        payment_type = self.payment_type.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if order_id is not UNSET:
-            field_dict["orderId"] = order_id
-        if client_order_id is not UNSET:
-            field_dict["clientOrderId"] = client_order_id
-        if order_placed is not UNSET:
-            field_dict["orderPlaced"] = order_placed
-        if status_code is not UNSET:
-            field_dict["statusCode"] = status_code
-        if payment_plan_type_id is not UNSET:
-            field_dict["paymentPlanTypeId"] = payment_plan_type_id
-        if customer is not UNSET:
-            field_dict["customer"] = customer
-        if delivery_address is not UNSET:
-            field_dict["deliveryAddress"] = delivery_address
-        if invoicing_address is not UNSET:
-            field_dict["invoicingAddress"] = invoicing_address
-        if order_items is not UNSET:
-            field_dict["orderItems"] = order_items
-        if total_items is not UNSET:
-            field_dict["totalItems"] = total_items
-        if charged_total is not UNSET:
-            field_dict["chargedTotal"] = charged_total
-        if invoices is not UNSET:
-            field_dict["invoices"] = invoices
-        if payment_plans is not UNSET:
-            field_dict["paymentPlans"] = payment_plans
-        if status is not UNSET:
-            field_dict["status"] = status
-        if payment_type is not UNSET:
-            field_dict["paymentType"] = payment_type
+        field_dict.update(
+            {
+                "orderId": order_id,
+                "clientOrderId": client_order_id,
+                "orderPlaced": order_placed,
+                "statusCode": status_code,
+                "paymentPlanTypeId": payment_plan_type_id,
+                "customer": customer,
+                "deliveryAddress": delivery_address,
+                "invoicingAddress": invoicing_address,
+                "orderItems": order_items,
+                "totalItems": total_items,
+                "chargedTotal": charged_total,
+                "invoices": invoices,
+                "paymentPlans": payment_plans,
+                "status": status,
+                "paymentType": payment_type,
+            }
+        )
 
         return field_dict
 
@@ -187,135 +193,176 @@ class OrderResult:
 
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        order_id: str | Unset = decode_str(d.pop("orderId", UNSET), "/orderId", _devs)
+        _missing: list[str] = []
+        _raw_order_id = d.pop("orderId", MISSING)
+        if _raw_order_id is not MISSING:
+            order_id: str = decode_str(_raw_order_id, "/orderId", _devs)
 
-        client_order_id: str | Unset = decode_str(d.pop("clientOrderId", UNSET), "/clientOrderId", _devs)
-
-        _order_placed = d.pop("orderPlaced", UNSET)
-        order_placed: datetime.datetime | Unset
-        if isinstance(_order_placed, Unset):
-            order_placed = UNSET
         else:
-            order_placed = decode_datetime(_order_placed, "/orderPlaced", _devs)
+            order_id = absent("order_id", "/orderId", _raw_order_id, _devs, _missing)
 
-        status_code: str | Unset = decode_str(d.pop("statusCode", UNSET), "/statusCode", _devs)
+        _raw_client_order_id = d.pop("clientOrderId", MISSING)
+        if _raw_client_order_id is not MISSING:
+            client_order_id: str = decode_str(_raw_client_order_id, "/clientOrderId", _devs)
 
-        def _parse_payment_plan_type_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            payment_plan_type_id_type_0: str = decode_str(data, "/paymentPlanTypeId", _devs)
-
-            return payment_plan_type_id_type_0
-            payment_plan_type_id_type_1 = cast(None, data)
-
-            return payment_plan_type_id_type_1
-
-        payment_plan_type_id = _parse_payment_plan_type_id(d.pop("paymentPlanTypeId", UNSET))
-
-        _customer = d.pop("customer", UNSET)
-        customer: Customer | Unset
-        if isinstance(_customer, Unset):
-            customer = UNSET
-        elif is_no_object_lax(_customer):
-            customer = no_object(_customer, "/customer", _devs)
         else:
-            customer = Customer.from_dict(_customer)
+            client_order_id = absent("client_order_id", "/clientOrderId", _raw_client_order_id, _devs, _missing)
+
+        _raw_order_placed = d.pop("orderPlaced", MISSING)
+        if _raw_order_placed is not MISSING:
+            order_placed = decode_datetime(_raw_order_placed, "/orderPlaced", _devs)
+
+        else:
+            order_placed = absent("order_placed", "/orderPlaced", _raw_order_placed, _devs, _missing)
+
+        _raw_status_code = d.pop("statusCode", MISSING)
+        if _raw_status_code is not MISSING:
+            status_code: str = decode_str(_raw_status_code, "/statusCode", _devs)
+
+        else:
+            status_code = absent("status_code", "/statusCode", _raw_status_code, _devs, _missing)
+
+        _raw_payment_plan_type_id = d.pop("paymentPlanTypeId", MISSING)
+        if _raw_payment_plan_type_id is not MISSING:
+
+            def _parse_payment_plan_type_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                payment_plan_type_id_type_0: str = decode_str(data, "/paymentPlanTypeId", _devs)
+
+                return payment_plan_type_id_type_0
+                payment_plan_type_id_type_1 = cast(None, data)
+
+                return payment_plan_type_id_type_1
+
+            payment_plan_type_id = _parse_payment_plan_type_id(_raw_payment_plan_type_id)
+
+        else:
+            payment_plan_type_id = absent(
+                "payment_plan_type_id", "/paymentPlanTypeId", _raw_payment_plan_type_id, _devs, _missing
+            )
+
+        _raw_customer = d.pop("customer", MISSING)
+        if _raw_customer is not MISSING and not is_no_object_lax(_raw_customer):
+            customer = Customer.from_dict(_raw_customer)
             if customer._deviations:
                 absorb(customer, "/customer", _devs)
 
-        def _parse_delivery_address(data: object) -> Address | None | Unset:
-            if data is None:
-                return data
-            if is_no_object_lax(data):
-                _devs.append(Deviation("/deliveryAddress", "object", json_shape(data)))
-                return None
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                delivery_address_type_0 = Address.from_dict(data)
-                if delivery_address_type_0._deviations:
-                    absorb(delivery_address_type_0, "/deliveryAddress", _devs)
-
-                return delivery_address_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            delivery_address_type_1 = cast(None, data)
-
-            return delivery_address_type_1
-
-        delivery_address = _parse_delivery_address(d.pop("deliveryAddress", UNSET))
-
-        _invoicing_address = d.pop("invoicingAddress", UNSET)
-        invoicing_address: Address | Unset
-        if isinstance(_invoicing_address, Unset):
-            invoicing_address = UNSET
-        elif is_no_object_lax(_invoicing_address):
-            invoicing_address = no_object(_invoicing_address, "/invoicingAddress", _devs)
         else:
-            invoicing_address = Address.from_dict(_invoicing_address)
+            customer = absent("customer", "/customer", _raw_customer, _devs, _missing)
+
+        _raw_delivery_address = d.pop("deliveryAddress", MISSING)
+        if _raw_delivery_address is not MISSING:
+
+            def _parse_delivery_address(data: object) -> Address | None:
+                if data is None:
+                    return data
+                if is_no_object_lax(data):
+                    _devs.append(Deviation("/deliveryAddress", "object", json_shape(data)))
+                    return None
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    delivery_address_type_0 = Address.from_dict(data)
+                    if delivery_address_type_0._deviations:
+                        absorb(delivery_address_type_0, "/deliveryAddress", _devs)
+
+                    return delivery_address_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                delivery_address_type_1 = cast(None, data)
+
+                return delivery_address_type_1
+
+            delivery_address = _parse_delivery_address(_raw_delivery_address)
+
+        else:
+            delivery_address = absent("delivery_address", "/deliveryAddress", _raw_delivery_address, _devs, _missing)
+
+        _raw_invoicing_address = d.pop("invoicingAddress", MISSING)
+        if _raw_invoicing_address is not MISSING and not is_no_object_lax(_raw_invoicing_address):
+            invoicing_address = Address.from_dict(_raw_invoicing_address)
             if invoicing_address._deviations:
                 absorb(invoicing_address, "/invoicingAddress", _devs)
 
-        _order_items = d.pop("orderItems", UNSET)
-        order_items: list[OrderItem] | Unset = UNSET
-        if _order_items is not UNSET:
-            _order_items = as_list(_order_items, "/orderItems", _devs)
-        if not isinstance(_order_items, Unset):
+        else:
+            invoicing_address = absent(
+                "invoicing_address", "/invoicingAddress", _raw_invoicing_address, _devs, _missing
+            )
+
+        _raw_order_items = d.pop("orderItems", MISSING)
+        if _raw_order_items is not MISSING:
             order_items = []
-            for order_items_item_index, order_items_item_data in enumerate(_order_items):
+            _order_items = _raw_order_items
+            for order_items_item_index, order_items_item_data in enumerate(
+                as_list(_order_items, "/orderItems", _devs) or []
+            ):
                 order_items_item = OrderItem.from_dict(order_items_item_data)
                 if order_items_item._deviations:
                     absorb(order_items_item, "/orderItems" + "/" + str(order_items_item_index), _devs)
 
                 order_items.append(order_items_item)
 
-        total_items: float | Unset = decode_float(d.pop("totalItems", UNSET), "/totalItems", _devs)
+        else:
+            order_items = absent("order_items", "/orderItems", _raw_order_items, _devs, _missing)
 
-        charged_total: float | Unset = decode_float(d.pop("chargedTotal", UNSET), "/chargedTotal", _devs)
+        _raw_total_items = d.pop("totalItems", MISSING)
+        if _raw_total_items is not MISSING:
+            total_items: float = decode_float(_raw_total_items, "/totalItems", _devs)
 
-        _invoices = d.pop("invoices", UNSET)
-        invoices: list[Invoice] | Unset = UNSET
-        if _invoices is not UNSET:
-            _invoices = as_list(_invoices, "/invoices", _devs)
-        if not isinstance(_invoices, Unset):
+        else:
+            total_items = absent("total_items", "/totalItems", _raw_total_items, _devs, _missing)
+
+        _raw_charged_total = d.pop("chargedTotal", MISSING)
+        if _raw_charged_total is not MISSING:
+            charged_total: float = decode_float(_raw_charged_total, "/chargedTotal", _devs)
+
+        else:
+            charged_total = absent("charged_total", "/chargedTotal", _raw_charged_total, _devs, _missing)
+
+        _raw_invoices = d.pop("invoices", MISSING)
+        if _raw_invoices is not MISSING:
             invoices = []
-            for invoices_item_index, invoices_item_data in enumerate(_invoices):
+            _invoices = _raw_invoices
+            for invoices_item_index, invoices_item_data in enumerate(as_list(_invoices, "/invoices", _devs) or []):
                 invoices_item = Invoice.from_dict(invoices_item_data)
                 if invoices_item._deviations:
                     absorb(invoices_item, "/invoices" + "/" + str(invoices_item_index), _devs)
 
                 invoices.append(invoices_item)
 
-        _payment_plans = d.pop("paymentPlans", UNSET)
-        payment_plans: list[PaymentPlan] | Unset = UNSET
-        if _payment_plans is not UNSET:
-            _payment_plans = as_list(_payment_plans, "/paymentPlans", _devs)
-        if not isinstance(_payment_plans, Unset):
+        else:
+            invoices = absent("invoices", "/invoices", _raw_invoices, _devs, _missing)
+
+        _raw_payment_plans = d.pop("paymentPlans", MISSING)
+        if _raw_payment_plans is not MISSING:
             payment_plans = []
-            for payment_plans_item_index, payment_plans_item_data in enumerate(_payment_plans):
+            _payment_plans = _raw_payment_plans
+            for payment_plans_item_index, payment_plans_item_data in enumerate(
+                as_list(_payment_plans, "/paymentPlans", _devs) or []
+            ):
                 payment_plans_item = PaymentPlan.from_dict(payment_plans_item_data)
                 if payment_plans_item._deviations:
                     absorb(payment_plans_item, "/paymentPlans" + "/" + str(payment_plans_item_index), _devs)
 
                 payment_plans.append(payment_plans_item)
 
-        _status = d.pop("status", UNSET)
-        status: OrderStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
         else:
-            status = OrderStatus(_status)
+            payment_plans = absent("payment_plans", "/paymentPlans", _raw_payment_plans, _devs, _missing)
 
-        _payment_type = d.pop("paymentType", UNSET)
-        payment_type: PaymentType | Unset
-        if isinstance(_payment_type, Unset):
-            payment_type = UNSET
+        _raw_status = d.pop("status", MISSING)
+        if _raw_status is not MISSING:
+            status = OrderStatus(_raw_status)
+
         else:
-            payment_type = PaymentType(_payment_type)
+            status = absent("status", "/status", _raw_status, _devs, _missing)
+
+        _raw_payment_type = d.pop("paymentType", MISSING)
+        if _raw_payment_type is not MISSING:
+            payment_type = PaymentType(_raw_payment_type)
+
+        else:
+            payment_type = absent("payment_type", "/paymentType", _raw_payment_type, _devs, _missing)
 
         _decoded = cls(
             order_id=order_id,
@@ -336,6 +383,8 @@ class OrderResult:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

@@ -9,15 +9,21 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    MISSING,
     UNSET,
     Deviation,
     Unset,
+    absent,
     absorb,
     decode_float,
     decode_int,
     decode_str,
+    forget,
     is_no_object_lax,
     json_shape,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 if TYPE_CHECKING:
@@ -31,28 +37,58 @@ T = TypeVar("T", bound="PaymentPlanType")
 class PaymentPlanType:
     """Payment plan type available for customer."""
 
-    id: str | Unset = UNSET
+    id: str
     """ Payment plan identifier. """
-    installment_count: int | Unset = UNSET
+    installment_count: int
     """ Number of installments. """
-    initial_fee_fixed: float | Unset = UNSET
+    initial_fee_fixed: float
     """ Set up fee for payment plan. Fixed amount. """
-    initial_fee_percentage: float | Unset = UNSET
+    initial_fee_percentage: float
     """ Set up fee for payment plan. Percentage of total amount. """
-    notification_fee_fixed: float | Unset = UNSET
+    notification_fee_fixed: float
     """ Fee charged for each invoice. Fixed amount. """
-    notification_fee_percentage: float | Unset = UNSET
+    notification_fee_percentage: float
     """ Fee charged for each invoice. Percentage of total. """
-    interest_rate: float | Unset = UNSET
+    interest_rate: float
     """ Interest rate for the payment plan. """
-    from_amount: float | Unset = UNSET
+    from_amount: float
     """ Payment plan is applicable starting from this amount. """
-    to_amount: float | Unset = UNSET
+    to_amount: float
     """ Payment plan is applicable up to this amount. """
     calculation: None | PaymentPlanCalculation | Unset = UNSET
     """ Calculation based on order price (if given). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "id": "id",
+                    "installment_count": "installmentCount",
+                    "initial_fee_fixed": "initialFeeFixed",
+                    "initial_fee_percentage": "initialFeePercentage",
+                    "notification_fee_fixed": "notificationFeeFixed",
+                    "notification_fee_percentage": "notificationFeePercentage",
+                    "interest_rate": "interestRate",
+                    "from_amount": "fromAmount",
+                    "to_amount": "toAmount",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.payment_plan_calculation import PaymentPlanCalculation  # noqa: PLC0415
@@ -85,25 +121,19 @@ class PaymentPlanType:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if installment_count is not UNSET:
-            field_dict["installmentCount"] = installment_count
-        if initial_fee_fixed is not UNSET:
-            field_dict["initialFeeFixed"] = initial_fee_fixed
-        if initial_fee_percentage is not UNSET:
-            field_dict["initialFeePercentage"] = initial_fee_percentage
-        if notification_fee_fixed is not UNSET:
-            field_dict["notificationFeeFixed"] = notification_fee_fixed
-        if notification_fee_percentage is not UNSET:
-            field_dict["notificationFeePercentage"] = notification_fee_percentage
-        if interest_rate is not UNSET:
-            field_dict["interestRate"] = interest_rate
-        if from_amount is not UNSET:
-            field_dict["fromAmount"] = from_amount
-        if to_amount is not UNSET:
-            field_dict["toAmount"] = to_amount
+        field_dict.update(
+            {
+                "id": id,
+                "installmentCount": installment_count,
+                "initialFeeFixed": initial_fee_fixed,
+                "initialFeePercentage": initial_fee_percentage,
+                "notificationFeeFixed": notification_fee_fixed,
+                "notificationFeePercentage": notification_fee_percentage,
+                "interestRate": interest_rate,
+                "fromAmount": from_amount,
+                "toAmount": to_amount,
+            }
+        )
         if calculation is not UNSET:
             field_dict["calculation"] = calculation
 
@@ -115,29 +145,83 @@ class PaymentPlanType:
 
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        id: str | Unset = decode_str(d.pop("id", UNSET), "/id", _devs)
+        _missing: list[str] = []
+        _raw_id = d.pop("id", MISSING)
+        if _raw_id is not MISSING:
+            id: str = decode_str(_raw_id, "/id", _devs)
 
-        installment_count: int | Unset = decode_int(d.pop("installmentCount", UNSET), "/installmentCount", _devs)
+        else:
+            id = absent("id", "/id", _raw_id, _devs, _missing)
 
-        initial_fee_fixed: float | Unset = decode_float(d.pop("initialFeeFixed", UNSET), "/initialFeeFixed", _devs)
+        _raw_installment_count = d.pop("installmentCount", MISSING)
+        if _raw_installment_count is not MISSING:
+            installment_count: int = decode_int(_raw_installment_count, "/installmentCount", _devs)
 
-        initial_fee_percentage: float | Unset = decode_float(
-            d.pop("initialFeePercentage", UNSET), "/initialFeePercentage", _devs
-        )
+        else:
+            installment_count = absent(
+                "installment_count", "/installmentCount", _raw_installment_count, _devs, _missing
+            )
 
-        notification_fee_fixed: float | Unset = decode_float(
-            d.pop("notificationFeeFixed", UNSET), "/notificationFeeFixed", _devs
-        )
+        _raw_initial_fee_fixed = d.pop("initialFeeFixed", MISSING)
+        if _raw_initial_fee_fixed is not MISSING:
+            initial_fee_fixed: float = decode_float(_raw_initial_fee_fixed, "/initialFeeFixed", _devs)
 
-        notification_fee_percentage: float | Unset = decode_float(
-            d.pop("notificationFeePercentage", UNSET), "/notificationFeePercentage", _devs
-        )
+        else:
+            initial_fee_fixed = absent("initial_fee_fixed", "/initialFeeFixed", _raw_initial_fee_fixed, _devs, _missing)
 
-        interest_rate: float | Unset = decode_float(d.pop("interestRate", UNSET), "/interestRate", _devs)
+        _raw_initial_fee_percentage = d.pop("initialFeePercentage", MISSING)
+        if _raw_initial_fee_percentage is not MISSING:
+            initial_fee_percentage: float = decode_float(_raw_initial_fee_percentage, "/initialFeePercentage", _devs)
 
-        from_amount: float | Unset = decode_float(d.pop("fromAmount", UNSET), "/fromAmount", _devs)
+        else:
+            initial_fee_percentage = absent(
+                "initial_fee_percentage", "/initialFeePercentage", _raw_initial_fee_percentage, _devs, _missing
+            )
 
-        to_amount: float | Unset = decode_float(d.pop("toAmount", UNSET), "/toAmount", _devs)
+        _raw_notification_fee_fixed = d.pop("notificationFeeFixed", MISSING)
+        if _raw_notification_fee_fixed is not MISSING:
+            notification_fee_fixed: float = decode_float(_raw_notification_fee_fixed, "/notificationFeeFixed", _devs)
+
+        else:
+            notification_fee_fixed = absent(
+                "notification_fee_fixed", "/notificationFeeFixed", _raw_notification_fee_fixed, _devs, _missing
+            )
+
+        _raw_notification_fee_percentage = d.pop("notificationFeePercentage", MISSING)
+        if _raw_notification_fee_percentage is not MISSING:
+            notification_fee_percentage: float = decode_float(
+                _raw_notification_fee_percentage, "/notificationFeePercentage", _devs
+            )
+
+        else:
+            notification_fee_percentage = absent(
+                "notification_fee_percentage",
+                "/notificationFeePercentage",
+                _raw_notification_fee_percentage,
+                _devs,
+                _missing,
+            )
+
+        _raw_interest_rate = d.pop("interestRate", MISSING)
+        if _raw_interest_rate is not MISSING:
+            interest_rate: float = decode_float(_raw_interest_rate, "/interestRate", _devs)
+
+        else:
+            interest_rate = absent("interest_rate", "/interestRate", _raw_interest_rate, _devs, _missing)
+
+        _raw_from_amount = d.pop("fromAmount", MISSING)
+        if _raw_from_amount is not MISSING:
+            from_amount: float = decode_float(_raw_from_amount, "/fromAmount", _devs)
+
+        else:
+            from_amount = absent("from_amount", "/fromAmount", _raw_from_amount, _devs, _missing)
+
+        _raw_to_amount = d.pop("toAmount", MISSING)
+        if _raw_to_amount is not MISSING:
+            to_amount: float = decode_float(_raw_to_amount, "/toAmount", _devs)
+
+        else:
+            to_amount = absent("to_amount", "/toAmount", _raw_to_amount, _devs, _missing)
 
         def _parse_calculation(data: object) -> None | PaymentPlanCalculation | Unset:
             if data is None:
@@ -177,6 +261,8 @@ class PaymentPlanType:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

@@ -9,12 +9,16 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
+    MISSING,
     Deviation,
-    Unset,
+    absent,
     absorb,
     as_list,
     decode_int,
+    forget,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 if TYPE_CHECKING:
@@ -26,30 +30,52 @@ T = TypeVar("T", bound="PayoutReport")
 
 @_attrs_define
 class PayoutReport:
-    items: list[PayoutReportItem] | Unset = UNSET
+    items: list[PayoutReportItem]
     """ Payout report items. """
-    total_item_count: int | Unset = UNSET
+    total_item_count: int
     """ Total number of payout report items. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "items": "items",
+                    "total_item_count": "totalItemCount",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        items: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.items, Unset):
-            items = []
-            for items_item_data in self.items:
-                items_item = items_item_data.to_dict()
-                items.append(items_item)
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
 
         total_item_count = self.total_item_count
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if items is not UNSET:
-            field_dict["items"] = items
-        if total_item_count is not UNSET:
-            field_dict["totalItemCount"] = total_item_count
+        field_dict.update(
+            {
+                "items": items,
+                "totalItemCount": total_item_count,
+            }
+        )
 
         return field_dict
 
@@ -59,20 +85,27 @@ class PayoutReport:
 
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        _items = d.pop("items", UNSET)
-        items: list[PayoutReportItem] | Unset = UNSET
-        if _items is not UNSET:
-            _items = as_list(_items, "/items", _devs)
-        if not isinstance(_items, Unset):
+        _missing: list[str] = []
+        _raw_items = d.pop("items", MISSING)
+        if _raw_items is not MISSING:
             items = []
-            for items_item_index, items_item_data in enumerate(_items):
+            _items = _raw_items
+            for items_item_index, items_item_data in enumerate(as_list(_items, "/items", _devs) or []):
                 items_item = PayoutReportItem.from_dict(items_item_data)
                 if items_item._deviations:
                     absorb(items_item, "/items" + "/" + str(items_item_index), _devs)
 
                 items.append(items_item)
 
-        total_item_count: int | Unset = decode_int(d.pop("totalItemCount", UNSET), "/totalItemCount", _devs)
+        else:
+            items = absent("items", "/items", _raw_items, _devs, _missing)
+
+        _raw_total_item_count = d.pop("totalItemCount", MISSING)
+        if _raw_total_item_count is not MISSING:
+            total_item_count: int = decode_int(_raw_total_item_count, "/totalItemCount", _devs)
+
+        else:
+            total_item_count = absent("total_item_count", "/totalItemCount", _raw_total_item_count, _devs, _missing)
 
         _decoded = cls(
             items=items,
@@ -80,6 +113,8 @@ class PayoutReport:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

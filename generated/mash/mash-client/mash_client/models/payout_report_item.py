@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.payout_report_item_payout_type import PayoutReportItemPayoutType
 from ..types import (
-    UNSET,
+    MISSING,
     Deviation,
-    Unset,
+    absent,
     decode_date,
     decode_float,
     decode_int,
     decode_str,
+    forget,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 T = TypeVar("T", bound="PayoutReportItem")
@@ -27,39 +31,66 @@ T = TypeVar("T", bound="PayoutReportItem")
 class PayoutReportItem:
     """Payout report item information"""
 
-    order_id: int | Unset = UNSET
+    order_id: int
     """ Mash order ID. """
-    created: datetime.date | Unset = UNSET
+    created: datetime.date
     """ Created date. ISO-8601. """
-    payout_type: PayoutReportItemPayoutType | Unset = UNSET
+    payout_type: PayoutReportItemPayoutType
     """ Payout type. """
-    amount: float | Unset = UNSET
+    amount: float
     """ Amount of the order. """
-    order_reference_number: str | Unset = UNSET
+    order_reference_number: str
     """ Order reference number. """
-    payout_reference_number: str | Unset = UNSET
+    payout_reference_number: str
     """ Payout reference number. """
-    username: str | Unset = UNSET
+    username: str
     """ Extranet username. """
-    client_order_id: str | Unset = UNSET
+    client_order_id: str
     """ Client side order identifier. """
-    client_customer_id: str | Unset = UNSET
+    client_customer_id: str
     """ Client side customer identifier. """
-    customer_name: str | Unset = UNSET
+    customer_name: str
     """ Name of the customer. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "order_id": "orderId",
+                    "created": "created",
+                    "payout_type": "payoutType",
+                    "amount": "amount",
+                    "order_reference_number": "orderReferenceNumber",
+                    "payout_reference_number": "payoutReferenceNumber",
+                    "username": "username",
+                    "client_order_id": "clientOrderId",
+                    "client_customer_id": "clientCustomerId",
+                    "customer_name": "customerName",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         order_id = self.order_id
 
-        created: str | Unset = UNSET
-        if not isinstance(self.created, Unset):
-            created = self.created.isoformat()
+        created = self.created.isoformat()
 
-        payout_type: str | Unset = UNSET
-        if not isinstance(self.payout_type, Unset):
-            payout_type = self.payout_type.value
+        payout_type = self.payout_type.value
 
         amount = self.amount
 
@@ -77,27 +108,20 @@ class PayoutReportItem:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if order_id is not UNSET:
-            field_dict["orderId"] = order_id
-        if created is not UNSET:
-            field_dict["created"] = created
-        if payout_type is not UNSET:
-            field_dict["payoutType"] = payout_type
-        if amount is not UNSET:
-            field_dict["amount"] = amount
-        if order_reference_number is not UNSET:
-            field_dict["orderReferenceNumber"] = order_reference_number
-        if payout_reference_number is not UNSET:
-            field_dict["payoutReferenceNumber"] = payout_reference_number
-        if username is not UNSET:
-            field_dict["username"] = username
-        if client_order_id is not UNSET:
-            field_dict["clientOrderId"] = client_order_id
-        if client_customer_id is not UNSET:
-            field_dict["clientCustomerId"] = client_customer_id
-        if customer_name is not UNSET:
-            field_dict["customerName"] = customer_name
+        field_dict.update(
+            {
+                "orderId": order_id,
+                "created": created,
+                "payoutType": payout_type,
+                "amount": amount,
+                "orderReferenceNumber": order_reference_number,
+                "payoutReferenceNumber": payout_reference_number,
+                "username": username,
+                "clientOrderId": client_order_id,
+                "clientCustomerId": client_customer_id,
+                "customerName": customer_name,
+            }
+        )
 
         return field_dict
 
@@ -105,39 +129,82 @@ class PayoutReportItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        order_id: int | Unset = decode_int(d.pop("orderId", UNSET), "/orderId", _devs)
+        _missing: list[str] = []
+        _raw_order_id = d.pop("orderId", MISSING)
+        if _raw_order_id is not MISSING:
+            order_id: int = decode_int(_raw_order_id, "/orderId", _devs)
 
-        _created = d.pop("created", UNSET)
-        created: datetime.date | Unset
-        if isinstance(_created, Unset):
-            created = UNSET
         else:
-            created = decode_date(_created, "/created", _devs)
+            order_id = absent("order_id", "/orderId", _raw_order_id, _devs, _missing)
 
-        _payout_type = d.pop("payoutType", UNSET)
-        payout_type: PayoutReportItemPayoutType | Unset
-        if isinstance(_payout_type, Unset):
-            payout_type = UNSET
+        _raw_created = d.pop("created", MISSING)
+        if _raw_created is not MISSING:
+            created = decode_date(_raw_created, "/created", _devs)
+
         else:
-            payout_type = PayoutReportItemPayoutType(_payout_type)
+            created = absent("created", "/created", _raw_created, _devs, _missing)
 
-        amount: float | Unset = decode_float(d.pop("amount", UNSET), "/amount", _devs)
+        _raw_payout_type = d.pop("payoutType", MISSING)
+        if _raw_payout_type is not MISSING:
+            payout_type = PayoutReportItemPayoutType(_raw_payout_type)
 
-        order_reference_number: str | Unset = decode_str(
-            d.pop("orderReferenceNumber", UNSET), "/orderReferenceNumber", _devs
-        )
+        else:
+            payout_type = absent("payout_type", "/payoutType", _raw_payout_type, _devs, _missing)
 
-        payout_reference_number: str | Unset = decode_str(
-            d.pop("payoutReferenceNumber", UNSET), "/payoutReferenceNumber", _devs
-        )
+        _raw_amount = d.pop("amount", MISSING)
+        if _raw_amount is not MISSING:
+            amount: float = decode_float(_raw_amount, "/amount", _devs)
 
-        username: str | Unset = decode_str(d.pop("username", UNSET), "/username", _devs)
+        else:
+            amount = absent("amount", "/amount", _raw_amount, _devs, _missing)
 
-        client_order_id: str | Unset = decode_str(d.pop("clientOrderId", UNSET), "/clientOrderId", _devs)
+        _raw_order_reference_number = d.pop("orderReferenceNumber", MISSING)
+        if _raw_order_reference_number is not MISSING:
+            order_reference_number: str = decode_str(_raw_order_reference_number, "/orderReferenceNumber", _devs)
 
-        client_customer_id: str | Unset = decode_str(d.pop("clientCustomerId", UNSET), "/clientCustomerId", _devs)
+        else:
+            order_reference_number = absent(
+                "order_reference_number", "/orderReferenceNumber", _raw_order_reference_number, _devs, _missing
+            )
 
-        customer_name: str | Unset = decode_str(d.pop("customerName", UNSET), "/customerName", _devs)
+        _raw_payout_reference_number = d.pop("payoutReferenceNumber", MISSING)
+        if _raw_payout_reference_number is not MISSING:
+            payout_reference_number: str = decode_str(_raw_payout_reference_number, "/payoutReferenceNumber", _devs)
+
+        else:
+            payout_reference_number = absent(
+                "payout_reference_number", "/payoutReferenceNumber", _raw_payout_reference_number, _devs, _missing
+            )
+
+        _raw_username = d.pop("username", MISSING)
+        if _raw_username is not MISSING:
+            username: str = decode_str(_raw_username, "/username", _devs)
+
+        else:
+            username = absent("username", "/username", _raw_username, _devs, _missing)
+
+        _raw_client_order_id = d.pop("clientOrderId", MISSING)
+        if _raw_client_order_id is not MISSING:
+            client_order_id: str = decode_str(_raw_client_order_id, "/clientOrderId", _devs)
+
+        else:
+            client_order_id = absent("client_order_id", "/clientOrderId", _raw_client_order_id, _devs, _missing)
+
+        _raw_client_customer_id = d.pop("clientCustomerId", MISSING)
+        if _raw_client_customer_id is not MISSING:
+            client_customer_id: str = decode_str(_raw_client_customer_id, "/clientCustomerId", _devs)
+
+        else:
+            client_customer_id = absent(
+                "client_customer_id", "/clientCustomerId", _raw_client_customer_id, _devs, _missing
+            )
+
+        _raw_customer_name = d.pop("customerName", MISSING)
+        if _raw_customer_name is not MISSING:
+            customer_name: str = decode_str(_raw_customer_name, "/customerName", _devs)
+
+        else:
+            customer_name = absent("customer_name", "/customerName", _raw_customer_name, _devs, _missing)
 
         _decoded = cls(
             order_id=order_id,
@@ -153,6 +220,8 @@ class PayoutReportItem:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

@@ -9,13 +9,16 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
+    MISSING,
     Deviation,
-    Unset,
+    absent,
     absorb,
     decode_str,
+    forget,
     is_no_object_lax,
-    no_object,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 if TYPE_CHECKING:
@@ -27,33 +30,55 @@ T = TypeVar("T", bound="PersonInfo")
 
 @_attrs_define
 class PersonInfo:
-    name: str | Unset = UNSET
+    name: str
     """ Name of the person """
-    person_id: str | Unset = UNSET
+    person_id: str
     """ Person identifier """
-    official_address: Address | Unset = UNSET
+    official_address: Address
     """ Address information. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "name": "name",
+                    "person_id": "personId",
+                    "official_address": "officialAddress",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
         person_id = self.person_id
 
-        official_address: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.official_address, Unset):
-            official_address = self.official_address.to_dict()
+        official_address = self.official_address.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if person_id is not UNSET:
-            field_dict["personId"] = person_id
-        if official_address is not UNSET:
-            field_dict["officialAddress"] = official_address
+        field_dict.update(
+            {
+                "name": name,
+                "personId": person_id,
+                "officialAddress": official_address,
+            }
+        )
 
         return field_dict
 
@@ -63,20 +88,29 @@ class PersonInfo:
 
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _missing: list[str] = []
+        _raw_name = d.pop("name", MISSING)
+        if _raw_name is not MISSING:
+            name: str = decode_str(_raw_name, "/name", _devs)
 
-        person_id: str | Unset = decode_str(d.pop("personId", UNSET), "/personId", _devs)
-
-        _official_address = d.pop("officialAddress", UNSET)
-        official_address: Address | Unset
-        if isinstance(_official_address, Unset):
-            official_address = UNSET
-        elif is_no_object_lax(_official_address):
-            official_address = no_object(_official_address, "/officialAddress", _devs)
         else:
-            official_address = Address.from_dict(_official_address)
+            name = absent("name", "/name", _raw_name, _devs, _missing)
+
+        _raw_person_id = d.pop("personId", MISSING)
+        if _raw_person_id is not MISSING:
+            person_id: str = decode_str(_raw_person_id, "/personId", _devs)
+
+        else:
+            person_id = absent("person_id", "/personId", _raw_person_id, _devs, _missing)
+
+        _raw_official_address = d.pop("officialAddress", MISSING)
+        if _raw_official_address is not MISSING and not is_no_object_lax(_raw_official_address):
+            official_address = Address.from_dict(_raw_official_address)
             if official_address._deviations:
                 absorb(official_address, "/officialAddress", _devs)
+
+        else:
+            official_address = absent("official_address", "/officialAddress", _raw_official_address, _devs, _missing)
 
         _decoded = cls(
             name=name,
@@ -85,6 +119,8 @@ class PersonInfo:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

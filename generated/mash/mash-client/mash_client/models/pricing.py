@@ -10,14 +10,17 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
+    MISSING,
     Deviation,
-    Unset,
+    absent,
     absorb,
     as_list,
     decode_datetime,
+    forget,
     is_no_object_lax,
-    no_object,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 if TYPE_CHECKING:
@@ -30,40 +33,58 @@ T = TypeVar("T", bound="Pricing")
 
 @_attrs_define
 class Pricing:
-    pricing_updated: datetime.datetime | Unset = UNSET
+    pricing_updated: datetime.datetime
     """ Pricing configuration last updated timestamp. yyyy-MM-ddTHH:mm:ssZ """
-    invoice: InvoicePricing | Unset = UNSET
+    invoice: InvoicePricing
     """ Invoice payment option. """
-    payment_plans: list[PaymentPlanType] | Unset = UNSET
+    payment_plans: list[PaymentPlanType]
     """ Payment plan options. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "pricing_updated": "pricingUpdated",
+                    "invoice": "invoice",
+                    "payment_plans": "paymentPlans",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        pricing_updated: str | Unset = UNSET
-        if not isinstance(self.pricing_updated, Unset):
-            pricing_updated = self.pricing_updated.isoformat()
+        pricing_updated = self.pricing_updated.isoformat()
 
-        invoice: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.invoice, Unset):
-            invoice = self.invoice.to_dict()
+        invoice = self.invoice.to_dict()
 
-        payment_plans: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.payment_plans, Unset):
-            payment_plans = []
-            for payment_plans_item_data in self.payment_plans:
-                payment_plans_item = payment_plans_item_data.to_dict()
-                payment_plans.append(payment_plans_item)
+        payment_plans = []
+        for payment_plans_item_data in self.payment_plans:
+            payment_plans_item = payment_plans_item_data.to_dict()
+            payment_plans.append(payment_plans_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if pricing_updated is not UNSET:
-            field_dict["pricingUpdated"] = pricing_updated
-        if invoice is not UNSET:
-            field_dict["invoice"] = invoice
-        if payment_plans is not UNSET:
-            field_dict["paymentPlans"] = payment_plans
+        field_dict.update(
+            {
+                "pricingUpdated": pricing_updated,
+                "invoice": invoice,
+                "paymentPlans": payment_plans,
+            }
+        )
 
         return field_dict
 
@@ -74,36 +95,38 @@ class Pricing:
 
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        _pricing_updated = d.pop("pricingUpdated", UNSET)
-        pricing_updated: datetime.datetime | Unset
-        if isinstance(_pricing_updated, Unset):
-            pricing_updated = UNSET
-        else:
-            pricing_updated = decode_datetime(_pricing_updated, "/pricingUpdated", _devs)
+        _missing: list[str] = []
+        _raw_pricing_updated = d.pop("pricingUpdated", MISSING)
+        if _raw_pricing_updated is not MISSING:
+            pricing_updated = decode_datetime(_raw_pricing_updated, "/pricingUpdated", _devs)
 
-        _invoice = d.pop("invoice", UNSET)
-        invoice: InvoicePricing | Unset
-        if isinstance(_invoice, Unset):
-            invoice = UNSET
-        elif is_no_object_lax(_invoice):
-            invoice = no_object(_invoice, "/invoice", _devs)
         else:
-            invoice = InvoicePricing.from_dict(_invoice)
+            pricing_updated = absent("pricing_updated", "/pricingUpdated", _raw_pricing_updated, _devs, _missing)
+
+        _raw_invoice = d.pop("invoice", MISSING)
+        if _raw_invoice is not MISSING and not is_no_object_lax(_raw_invoice):
+            invoice = InvoicePricing.from_dict(_raw_invoice)
             if invoice._deviations:
                 absorb(invoice, "/invoice", _devs)
 
-        _payment_plans = d.pop("paymentPlans", UNSET)
-        payment_plans: list[PaymentPlanType] | Unset = UNSET
-        if _payment_plans is not UNSET:
-            _payment_plans = as_list(_payment_plans, "/paymentPlans", _devs)
-        if not isinstance(_payment_plans, Unset):
+        else:
+            invoice = absent("invoice", "/invoice", _raw_invoice, _devs, _missing)
+
+        _raw_payment_plans = d.pop("paymentPlans", MISSING)
+        if _raw_payment_plans is not MISSING:
             payment_plans = []
-            for payment_plans_item_index, payment_plans_item_data in enumerate(_payment_plans):
+            _payment_plans = _raw_payment_plans
+            for payment_plans_item_index, payment_plans_item_data in enumerate(
+                as_list(_payment_plans, "/paymentPlans", _devs) or []
+            ):
                 payment_plans_item = PaymentPlanType.from_dict(payment_plans_item_data)
                 if payment_plans_item._deviations:
                     absorb(payment_plans_item, "/paymentPlans" + "/" + str(payment_plans_item_index), _devs)
 
                 payment_plans.append(payment_plans_item)
+
+        else:
+            payment_plans = absent("payment_plans", "/paymentPlans", _raw_payment_plans, _devs, _missing)
 
         _decoded = cls(
             pricing_updated=pricing_updated,
@@ -112,6 +135,8 @@ class Pricing:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    MISSING,
     UNSET,
     Deviation,
     Unset,
+    absent,
     decode_datetime,
     decode_int,
     decode_str,
+    forget,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 T = TypeVar("T", bound="Brand")
@@ -23,39 +29,59 @@ T = TypeVar("T", bound="Brand")
 
 @_attrs_define
 class Brand:
-    id: int | Unset = UNSET
+    id: int
     """ Unique identifier for the brand """
-    created_at: datetime.datetime | Unset = UNSET
+    created_at: datetime.datetime
     """ Time when the brand was created """
-    updated_at: datetime.datetime | Unset = UNSET
+    updated_at: datetime.datetime
     """ Time when the brand was last updated """
     name: str | Unset = UNSET
     """ Brand name """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "id": "id",
+                    "created_at": "created_at",
+                    "updated_at": "updated_at",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        created_at = self.created_at.isoformat()
 
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
+        updated_at = self.updated_at.isoformat()
 
         name = self.name
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
+        field_dict.update(
+            {
+                "id": id,
+                "created_at": created_at,
+                "updated_at": updated_at,
+            }
+        )
         if name is not UNSET:
             field_dict["name"] = name
 
@@ -65,21 +91,27 @@ class Brand:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
+        _missing: list[str] = []
+        _raw_id = d.pop("id", MISSING)
+        if _raw_id is not MISSING:
+            id: int = decode_int(_raw_id, "/id", _devs)
 
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
         else:
-            created_at = decode_datetime(_created_at, "/created_at", _devs)
+            id = absent("id", "/id", _raw_id, _devs, _missing)
 
-        _updated_at = d.pop("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
-            updated_at = UNSET
+        _raw_created_at = d.pop("created_at", MISSING)
+        if _raw_created_at is not MISSING:
+            created_at = decode_datetime(_raw_created_at, "/created_at", _devs)
+
         else:
-            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
+            created_at = absent("created_at", "/created_at", _raw_created_at, _devs, _missing)
+
+        _raw_updated_at = d.pop("updated_at", MISSING)
+        if _raw_updated_at is not MISSING:
+            updated_at = decode_datetime(_raw_updated_at, "/updated_at", _devs)
+
+        else:
+            updated_at = absent("updated_at", "/updated_at", _raw_updated_at, _devs, _missing)
 
         name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
@@ -91,6 +123,8 @@ class Brand:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

@@ -9,12 +9,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
+    MISSING,
     Deviation,
-    Unset,
+    absent,
     absorb,
-    is_no_object_lax,
-    no_object,
+    forget,
+    is_no_object,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 if TYPE_CHECKING:
@@ -26,20 +29,42 @@ T = TypeVar("T", bound="GetCustomerResponse200")
 
 @_attrs_define
 class GetCustomerResponse200:
-    data: Customer | Unset = UNSET
+    data: Customer
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "data": "data",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = self.data.to_dict()
+        data = self.data.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if data is not UNSET:
-            field_dict["data"] = data
+        field_dict.update(
+            {
+                "data": data,
+            }
+        )
 
         return field_dict
 
@@ -49,22 +74,23 @@ class GetCustomerResponse200:
 
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        _data = d.pop("data", UNSET)
-        data: Customer | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        elif is_no_object_lax(_data):
-            data = no_object(_data, "/data", _devs)
-        else:
-            data = Customer.from_dict(_data)
+        _missing: list[str] = []
+        _raw_data = d.pop("data", MISSING)
+        if _raw_data is not MISSING and not is_no_object(_raw_data):
+            data = Customer.from_dict(_raw_data)
             if data._deviations:
                 absorb(data, "/data", _devs)
+
+        else:
+            data = absent("data", "/data", _raw_data, _devs, _missing)
 
         _decoded = cls(
             data=data,
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

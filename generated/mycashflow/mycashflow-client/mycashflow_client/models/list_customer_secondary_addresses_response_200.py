@@ -9,13 +9,16 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
+    MISSING,
     Deviation,
-    Unset,
+    absent,
     absorb,
     as_list,
-    is_no_object_lax,
-    no_object,
+    forget,
+    is_no_object,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 if TYPE_CHECKING:
@@ -28,31 +31,51 @@ T = TypeVar("T", bound="ListCustomerSecondaryAddressesResponse200")
 
 @_attrs_define
 class ListCustomerSecondaryAddressesResponse200:
-    data: list[CustomerAddress] | Unset = UNSET
-    meta: Meta | Unset = UNSET
+    data: list[CustomerAddress]
+    meta: Meta
     """ Pagination details of a list response. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "data": "data",
+                    "meta": "meta",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        data: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = []
-            for data_item_data in self.data:
-                data_item = data_item_data.to_dict()
-                data.append(data_item)
+        data = []
+        for data_item_data in self.data:
+            data_item = data_item_data.to_dict()
+            data.append(data_item)
 
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
+        meta = self.meta.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if data is not UNSET:
-            field_dict["data"] = data
-        if meta is not UNSET:
-            field_dict["meta"] = meta
+        field_dict.update(
+            {
+                "data": data,
+                "meta": meta,
+            }
+        )
 
         return field_dict
 
@@ -63,29 +86,29 @@ class ListCustomerSecondaryAddressesResponse200:
 
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        _data = d.pop("data", UNSET)
-        data: list[CustomerAddress] | Unset = UNSET
-        if _data is not UNSET:
-            _data = as_list(_data, "/data", _devs)
-        if not isinstance(_data, Unset):
+        _missing: list[str] = []
+        _raw_data = d.pop("data", MISSING)
+        if _raw_data is not MISSING:
             data = []
-            for data_item_index, data_item_data in enumerate(_data):
+            _data = _raw_data
+            for data_item_index, data_item_data in enumerate(as_list(_data, "/data", _devs) or []):
                 data_item = CustomerAddress.from_dict(data_item_data)
                 if data_item._deviations:
                     absorb(data_item, "/data" + "/" + str(data_item_index), _devs)
 
                 data.append(data_item)
 
-        _meta = d.pop("meta", UNSET)
-        meta: Meta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        elif is_no_object_lax(_meta):
-            meta = no_object(_meta, "/meta", _devs)
         else:
-            meta = Meta.from_dict(_meta)
+            data = absent("data", "/data", _raw_data, _devs, _missing)
+
+        _raw_meta = d.pop("meta", MISSING)
+        if _raw_meta is not MISSING and not is_no_object(_raw_meta):
+            meta = Meta.from_dict(_raw_meta)
             if meta._deviations:
                 absorb(meta, "/meta", _devs)
+
+        else:
+            meta = absent("meta", "/meta", _raw_meta, _devs, _missing)
 
         _decoded = cls(
             data=data,
@@ -93,6 +116,8 @@ class ListCustomerSecondaryAddressesResponse200:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

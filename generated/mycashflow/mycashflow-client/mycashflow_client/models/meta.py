@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    MISSING,
     UNSET,
     Deviation,
     Unset,
+    absent,
     decode_int,
     decode_str,
+    forget,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 T = TypeVar("T", bound="Meta")
@@ -23,19 +29,44 @@ T = TypeVar("T", bound="Meta")
 class Meta:
     """Pagination details of a list response."""
 
-    page: int | Unset = UNSET
+    page: int
     """ The current page, numbered from 1. """
-    page_size: int | Unset = UNSET
+    page_size: int
     """ The number of items on a page """
-    page_count: int | Unset = UNSET
+    page_count: int
     """ The total number of pages """
-    item_count: int | Unset = UNSET
+    item_count: int
     """ The total number of items """
     next_: str | Unset = UNSET
     """ Reference to the next page (probably its URL); present only when a further page exists. Not documented by
     the vendor. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "page": "page",
+                    "page_size": "page_size",
+                    "page_count": "page_count",
+                    "item_count": "item_count",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         page = self.page
@@ -50,15 +81,14 @@ class Meta:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if page is not UNSET:
-            field_dict["page"] = page
-        if page_size is not UNSET:
-            field_dict["page_size"] = page_size
-        if page_count is not UNSET:
-            field_dict["page_count"] = page_count
-        if item_count is not UNSET:
-            field_dict["item_count"] = item_count
+        field_dict.update(
+            {
+                "page": page,
+                "page_size": page_size,
+                "page_count": page_count,
+                "item_count": item_count,
+            }
+        )
         if next_ is not UNSET:
             field_dict["next"] = next_
 
@@ -68,13 +98,34 @@ class Meta:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        page: int | Unset = decode_int(d.pop("page", UNSET), "/page", _devs)
+        _missing: list[str] = []
+        _raw_page = d.pop("page", MISSING)
+        if _raw_page is not MISSING:
+            page: int = decode_int(_raw_page, "/page", _devs)
 
-        page_size: int | Unset = decode_int(d.pop("page_size", UNSET), "/page_size", _devs)
+        else:
+            page = absent("page", "/page", _raw_page, _devs, _missing)
 
-        page_count: int | Unset = decode_int(d.pop("page_count", UNSET), "/page_count", _devs)
+        _raw_page_size = d.pop("page_size", MISSING)
+        if _raw_page_size is not MISSING:
+            page_size: int = decode_int(_raw_page_size, "/page_size", _devs)
 
-        item_count: int | Unset = decode_int(d.pop("item_count", UNSET), "/item_count", _devs)
+        else:
+            page_size = absent("page_size", "/page_size", _raw_page_size, _devs, _missing)
+
+        _raw_page_count = d.pop("page_count", MISSING)
+        if _raw_page_count is not MISSING:
+            page_count: int = decode_int(_raw_page_count, "/page_count", _devs)
+
+        else:
+            page_count = absent("page_count", "/page_count", _raw_page_count, _devs, _missing)
+
+        _raw_item_count = d.pop("item_count", MISSING)
+        if _raw_item_count is not MISSING:
+            item_count: int = decode_int(_raw_item_count, "/item_count", _devs)
+
+        else:
+            item_count = absent("item_count", "/item_count", _raw_item_count, _devs, _missing)
 
         next_: str | Unset = decode_str(d.pop("next", UNSET), "/next", _devs)
 
@@ -87,6 +138,8 @@ class Meta:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

@@ -10,15 +10,21 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    MISSING,
     UNSET,
     Deviation,
     Unset,
+    absent,
     absorb,
     as_list,
     decode_datetime,
     decode_float,
     decode_int,
     decode_str,
+    forget,
+    missing_field,
+    model_repr,
+    model_state,
     no_object,
 )
 
@@ -37,11 +43,11 @@ T = TypeVar("T", bound="Product")
 
 @_attrs_define
 class Product:
-    id: int | Unset = UNSET
+    id: int
     """ Unique identifier for the product """
-    created_at: datetime.datetime | Unset = UNSET
+    created_at: datetime.datetime
     """ Time when the product was created """
-    updated_at: datetime.datetime | Unset = UNSET
+    updated_at: datetime.datetime
     """ Time when the product was last updated """
     product_code: str | Unset = UNSET
     """ Product code """
@@ -105,6 +111,30 @@ class Product:
     """ The product's stock item (expandable); `[]` when the product has none. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "id": "id",
+                    "created_at": "created_at",
+                    "updated_at": "updated_at",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.brand import Brand  # noqa: PLC0415
@@ -112,13 +142,9 @@ class Product:
 
         id = self.id
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        created_at = self.created_at.isoformat()
 
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
+        updated_at = self.updated_at.isoformat()
 
         product_code = self.product_code
 
@@ -247,13 +273,13 @@ class Product:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
+        field_dict.update(
+            {
+                "id": id,
+                "created_at": created_at,
+                "updated_at": updated_at,
+            }
+        )
         if product_code is not UNSET:
             field_dict["product_code"] = product_code
         if supplier_code is not UNSET:
@@ -329,21 +355,27 @@ class Product:
 
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
+        _missing: list[str] = []
+        _raw_id = d.pop("id", MISSING)
+        if _raw_id is not MISSING:
+            id: int = decode_int(_raw_id, "/id", _devs)
 
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
         else:
-            created_at = decode_datetime(_created_at, "/created_at", _devs)
+            id = absent("id", "/id", _raw_id, _devs, _missing)
 
-        _updated_at = d.pop("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
-            updated_at = UNSET
+        _raw_created_at = d.pop("created_at", MISSING)
+        if _raw_created_at is not MISSING:
+            created_at = decode_datetime(_raw_created_at, "/created_at", _devs)
+
         else:
-            updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
+            created_at = absent("created_at", "/created_at", _raw_created_at, _devs, _missing)
+
+        _raw_updated_at = d.pop("updated_at", MISSING)
+        if _raw_updated_at is not MISSING:
+            updated_at = decode_datetime(_raw_updated_at, "/updated_at", _devs)
+
+        else:
+            updated_at = absent("updated_at", "/updated_at", _raw_updated_at, _devs, _missing)
 
         product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
 
@@ -647,6 +679,8 @@ class Product:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

@@ -9,14 +9,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    MISSING,
     UNSET,
     Deviation,
     Unset,
+    absent,
     absorb,
     as_list,
     decode_float,
     decode_int,
     decode_str,
+    forget,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 if TYPE_CHECKING:
@@ -81,6 +87,28 @@ class ProductCreateInput:
     """ Product visibility per store version. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "name": "name",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -236,7 +264,13 @@ class ProductCreateInput:
 
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        name: str = decode_str(d.pop("name"), "/name", _devs)
+        _missing: list[str] = []
+        _raw_name = d.pop("name", MISSING)
+        if _raw_name is not MISSING:
+            name: str = decode_str(_raw_name, "/name", _devs)
+
+        else:
+            name = absent("name", "/name", _raw_name, _devs, _missing)
 
         product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
 
@@ -423,6 +457,8 @@ class ProductCreateInput:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    MISSING,
     UNSET,
     Deviation,
     Unset,
+    absent,
     decode_str,
+    forget,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 T = TypeVar("T", bound="ProductTranslation")
@@ -32,6 +38,28 @@ class ProductTranslation:
     seo_meta_description: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "language": "language",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         language = self.language
@@ -74,7 +102,13 @@ class ProductTranslation:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        language: str = decode_str(d.pop("language"), "/language", _devs)
+        _missing: list[str] = []
+        _raw_language = d.pop("language", MISSING)
+        if _raw_language is not MISSING:
+            language: str = decode_str(_raw_language, "/language", _devs)
+
+        else:
+            language = absent("language", "/language", _raw_language, _devs, _missing)
 
         name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
 
@@ -101,6 +135,8 @@ class ProductTranslation:
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

@@ -9,8 +9,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    MISSING,
     Deviation,
+    absent,
     absorb,
+    forget,
+    is_no_object_lax,
+    missing_field,
+    model_repr,
+    model_state,
 )
 
 if TYPE_CHECKING:
@@ -28,6 +35,28 @@ class ValidationErrorResponse:
     """ Error messages keyed by field name; each field has its own array of messages. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    _missing_from: str = _attrs_field(init=False, default="", eq=False, repr=False)
+
+    if not TYPE_CHECKING:  # only for a field the response lacked; mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            raise missing_field(
+                self,
+                name,
+                {
+                    "errors": "errors",
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        # attrs' own __eq__ and __repr__ would read a field the response lacked and raise; these show it
+        # as MISSING (attrs generates neither when the class defines them).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return model_state(self) == model_state(other)
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         errors = self.errors.to_dict()
@@ -48,15 +77,23 @@ class ValidationErrorResponse:
 
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        errors = Errors.from_dict(d.pop("errors"))
-        if errors._deviations:
-            absorb(errors, "/errors", _devs)
+        _missing: list[str] = []
+        _raw_errors = d.pop("errors", MISSING)
+        if _raw_errors is not MISSING and not is_no_object_lax(_raw_errors):
+            errors = Errors.from_dict(_raw_errors)
+            if errors._deviations:
+                absorb(errors, "/errors", _devs)
+
+        else:
+            errors = absent("errors", "/errors", _raw_errors, _devs, _missing)
 
         _decoded = cls(
             errors=errors,
         )
         if _devs:
             _decoded._deviations = tuple(_devs)
+        if _missing:
+            forget(_decoded, _missing)
 
         _decoded.additional_properties = d
         return _decoded

@@ -16,6 +16,7 @@ from ...types import (
     Deviation,
     Response,
     absorb,
+    decoding_response,
 )
 
 
@@ -120,10 +121,13 @@ def _parse_response(
     or that no tolerance can read
     gives (None, (), False) instead of an exception."""
     _devs: list[Deviation] = []
+    token = decoding_response.set(response)
     try:
         parsed = _parse(response, _devs)
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
         return None, (), False
+    finally:
+        decoding_response.reset(token)
     return parsed, tuple(_devs), True
 
 

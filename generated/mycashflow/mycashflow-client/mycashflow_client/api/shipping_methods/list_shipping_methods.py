@@ -17,6 +17,7 @@ from ...types import (
     Response,
     Unset,
     absorb,
+    decoding_response,
 )
 
 
@@ -113,10 +114,13 @@ def _parse_response(
     or that no tolerance can read
     gives (None, (), False) instead of an exception."""
     _devs: list[Deviation] = []
+    token = decoding_response.set(response)
     try:
         parsed = _parse(response, _devs)
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
         return None, (), False
+    finally:
+        decoding_response.reset(token)
     return parsed, tuple(_devs), True
 
 

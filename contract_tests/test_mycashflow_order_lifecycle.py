@@ -1,0 +1,231 @@
+"""The MyCashflow order lifecycle (issue 15): v1 creates orders, the v0 order actions move them, a model predicts.
+
+The generated clients (mycashflow_client for v1, mycashflow_v0_client for v0, both through mycashflow_sdk) drive
+an in-process seeded store. Every action either does what the model says the documented transition does, or
+is refused with 409 (ConflictError) exactly when the model says the transition is not allowed; stock
+reservations and quantities, statuses, events and the v1 and v0 views of each order agree with the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
+from mycashflow_client.api.orders import create_order
+from mycashflow_client.api.orders import get_order as get_order_v1
+from mycashflow_client.api.stock_items import get_stock_item
+from mycashflow_client.models import OrderExpand as OrderExpandV1
+from mycashflow_client.models import OrderInput, OrderProductInput
+from mycashflow_v0_client.api.order_actions import (
+    activate_order_payment,
+    cancel_order,
+    complete_order_shipment,
+    mark_order_payment_cancelled,
+    mark_order_payment_paid,
+    mark_order_payment_unpaid,
+    quick_process_order,
+)
+from mycashflow_v0_client.api.order_shipments import list_order_shipments
+from mycashflow_v0_client.api.orders import get_order as get_order_v0
+from mycashflow_v0_client.models import OrderExpand, QuickProcessInput
+from starlette.testclient import TestClient
+
+from mycashflow_sdk import ConflictError, MyCashflow
+from sdk_runtime import RetryPolicy
+from simulators.mycashflow import DEFAULT_USER, create_app
+
+from .session import current
+
+CODE = "P0002"  # a seeded product without variations, with a stock item
+PROVIDERS = {1: "paytrail", 2: "klarna", 3: "invoice", 5: "cash_on_delivery"}  # seeded payment methods
+PAYMENT_ACTIONS = {  # action → (module, statuses it starts from, status it ends in): T2's doc comments
+    "mark-as-paid": (mark_order_payment_paid, {"OPEN"}, "PAID"),
+    "mark-as-unpaid": (mark_order_payment_unpaid, {"PAID"}, "OPEN"),
+    "mark-as-cancelled": (mark_order_payment_cancelled, {"OPEN", "PENDING_ACTIVATION"}, "CANCELLED"),
+    "activate": (activate_order_payment, {"PENDING_ACTIVATION"}, "PAID"),
+}
+EXPAND_V0 = [OrderExpand.PRODUCTS, OrderExpand.SHIPMENTS, OrderExpand.PAYMENTS, OrderExpand.EVENTS]
+
+
+@dataclass
+class Order:
+    """What the model expects of one order."""
+
+    id: int
+    quantity: int
+    provider: str | None
+    status: str = "open"
+    shipment: str | None = "OPEN"
+    payment: str | None = None
+    delivered: bool = False
+    events: int = 1
+    payment_id: int = 0
+    shipment_id: int = 0
+    total: float = field(default=0.0)
+
+
+@contextmanager
+def _store() -> Iterator[tuple[MyCashflow, MyCashflow, TestClient]]:
+    app = create_app(seed=0, products=10, control=True)
+    with TestClient(app, base_url="https://example-store.mycashflow.fi") as client:
+        common: dict[str, Any] = {
+            "username": DEFAULT_USER.email,
+            "api_key": DEFAULT_USER.api_key,
+            "transport": httpx.MockTransport(client.send),
+            "retry": RetryPolicy.disabled(),
+        }
+        with MyCashflow("example-store", **common) as v1, MyCashflow("example-store", version="v0", **common) as v0:
+            yield v1, v0, client
+
+
+class OrderLifecycle(RuleBasedStateMachine):
+    orders = Bundle("orders")
+    v1: MyCashflow
+    v0: MyCashflow
+    app: TestClient
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model: dict[int, Order] = {}
+        self.quantity = 0
+        self.reserved = 0
+
+    @initialize()
+    def start(self) -> None:
+        assert self.app.post("/_sim/reset").status_code == 200
+        item: Any = get_stock_item.sync(CODE, client=self.v1).data  # the models type every field `| Unset`
+        self.quantity, self.reserved = item.quantity, item.reserved
+
+    @rule(target=orders, method=st.sampled_from([1, 2, 3, 5, None]), quantity=st.integers(1, 3))
+    def create(self, method: int | None, quantity: int) -> int:
+        body = OrderInput(shipping_method_id=1, products=[OrderProductInput(product_code=CODE, quantity=quantity)])
+        if method is not None:
+            body.payment_method_id = method
+        created: Any = create_order.sync(client=self.v1, body=body).data
+        full: Any = get_order_v0.sync(created.id, client=self.v0, expand=EXPAND_V0).data
+        order = Order(created.id, quantity, PROVIDERS.get(method) if method else None)
+        order.shipment_id = full.shipments[0].id
+        if method is not None:
+            order.payment = "PENDING_ACTIVATION" if order.provider == "klarna" else "OPEN"
+            order.payment_id = full.payments[0].id
+        self.model[order.id] = order
+        self.reserved += quantity
+        self._check(order)
+        return order.id
+
+    def _refused(self, call: Any, *args: Any, **kwargs: Any) -> bool:
+        try:
+            call(*args, **kwargs)
+        except ConflictError as error:
+            assert error.errors, "a refused transition names what is wrong"
+            return True
+        return False
+
+    @rule(order_id=orders)
+    def cancel(self, order_id: int) -> None:
+        order = self.model[order_id]
+        allowed = order.status in ("open", "completed")
+        refused = self._refused(cancel_order.sync, order_id, client=self.v0)
+        assert refused is not allowed, f"cancel of a {order.status} order: refused={refused}"
+        if not refused:
+            self._cancelled(order)
+        self._check(order)
+
+    def _cancelled(self, order: Order) -> None:
+        if order.status == "open" and not order.delivered:
+            self.reserved -= order.quantity
+        if order.payment in ("OPEN", "PENDING_ACTIVATION"):
+            order.payment = "CANCELLED"
+        order.status = "cancelled"
+        order.events += 1
+
+    @rule(order_id=orders, allow_cod=st.booleans(), emails=st.booleans(), tracking=st.sampled_from(["", "JJFI1"]))
+    def quick_process(self, order_id: int, allow_cod: bool, emails: bool, tracking: str) -> None:
+        order = self.model[order_id]
+        body = QuickProcessInput(allow_open_cash_on_delivery_payments=allow_cod, send_emails=emails)
+        if tracking:
+            body.tracking_code = tracking
+        cod_blocks = order.provider == "cash_on_delivery" and order.payment == "OPEN" and not allow_cod
+        allowed = order.status == "open" and order.payment in ("OPEN", "PENDING_ACTIVATION", "PAID") and not cod_blocks
+        refused = self._refused(quick_process_order.sync, order_id, client=self.v0, body=body)
+        assert refused is not allowed, f"quick-process of {order}: refused={refused}"
+        if not refused:
+            self._quick_processed(order, emails)
+        self._check(order)
+
+    def _quick_processed(self, order: Order, emails: bool) -> None:
+        if order.payment != "PAID" and order.provider != "cash_on_delivery":
+            order.payment = "PAID"
+            order.events += 1
+        if order.shipment == "OPEN":
+            order.shipment = "COMPLETED"
+            order.events += 1
+        self._deliver(order)
+        order.status = "completed"
+        order.events += 2 + int(emails)  # order.completed, order.quick_processed (+ the e-mail)
+
+    @rule(order_id=orders)
+    def complete_shipment(self, order_id: int) -> None:
+        order = self.model[order_id]
+        listed: Any = list_order_shipments.sync(order_id, client=self.v0).data
+        assert [s.id for s in listed] == [order.shipment_id]
+        allowed = order.status != "cancelled" and order.shipment == "OPEN"
+        refused = self._refused(complete_order_shipment.sync, order_id, order.shipment_id, client=self.v0)
+        assert refused is not allowed, f"complete shipment of {order}: refused={refused}"
+        if not refused:
+            order.shipment = "COMPLETED"
+            self._deliver(order)
+            order.status = "completed"
+            order.events += 2  # shipment.completed, order.completed
+        self._check(order)
+
+    @rule(order_id=orders, action=st.sampled_from(sorted(PAYMENT_ACTIONS)))
+    def payment(self, order_id: int, action: str) -> None:
+        order = self.model[order_id]
+        if order.payment is None:
+            return
+        module, starts, ends = PAYMENT_ACTIONS[action]
+        allowed = order.payment in starts and (order.status != "cancelled" or ends == "CANCELLED")
+        refused = self._refused(module.sync, order_id, order.payment_id, client=self.v0)
+        assert refused is not allowed, f"{action} on {order}: refused={refused}"
+        if not refused:
+            order.payment = ends
+            order.events += 1
+        self._check(order)
+
+    def _deliver(self, order: Order) -> None:
+        if not order.delivered:
+            order.delivered = True
+            self.reserved -= order.quantity
+            self.quantity -= order.quantity
+
+    @invariant()
+    def stock_follows_the_orders(self) -> None:
+        item: Any = get_stock_item.sync(CODE, client=self.v1).data
+        assert (item.quantity, item.reserved) == (self.quantity, self.reserved)
+        assert item.balance == item.quantity - item.reserved
+
+    def _check(self, order: Order) -> None:
+        """The order the step touched is as modelled, and v0 and v1 show it identically."""
+        v0: Any = get_order_v0.sync(order.id, client=self.v0, expand=EXPAND_V0).data
+        v1: Any = get_order_v1.sync(order.id, client=self.v1, expand=[OrderExpandV1(e.value) for e in EXPAND_V0]).data
+        assert v0.to_dict() == v1.to_dict(), f"order {order.id}: v0 and v1 disagree"
+        assert v0.status.value == order.status
+        assert [s.status.value for s in v0.shipments] == [order.shipment]
+        assert [p.status.value for p in v0.payments] == ([] if order.payment is None else [order.payment])
+        assert len(v0.events) == order.events, [e.code for e in v0.events]
+        assert all(row.delivered_at for row in v0.products) is order.delivered
+
+
+def test_order_lifecycle_follows_the_documented_transitions() -> None:
+    profile = current().profile
+    with _store() as (OrderLifecycle.v1, OrderLifecycle.v0, OrderLifecycle.app):
+        OrderLifecycle.TestCase.settings = profile.hypothesis(
+            profile.model_runs, stateful_step_count=profile.model_steps
+        )
+        OrderLifecycle.TestCase().runTest()

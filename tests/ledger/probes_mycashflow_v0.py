@@ -1,0 +1,38 @@
+"""Quirk probes for the MyCashflow v0 order reconstruction: each returns True while its quirk is in a spec."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from specforge.ledger import ProbeRegistry
+
+PROBES = ProbeRegistry("mycashflow_v0")
+
+_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+@PROBES.quirk("MCF0-Q01")
+def shipment_list_holds_one_shipment(spec: Mapping[str, Any]) -> bool:
+    """`GET /orders/{orderID}/shipments` types `data` as one Shipment, not a list."""
+    operation = _mapping(_mapping(_mapping(spec.get("paths")).get("/orders/{orderID}/shipments")).get("get"))
+    content = _mapping(_mapping(_mapping(operation.get("responses")).get("200")).get("content"))
+    data = _mapping(_mapping(_mapping(content.get("application/json")).get("schema")).get("properties")).get("data")
+    return _mapping(data).get("type") != "array"
+
+
+@PROBES.quirk("MCF0-Q02")
+def actions_document_no_conflict(spec: Mapping[str, Any]) -> bool:
+    """No operation documents an error response; the order actions lack 409 Conflict."""
+    for item in _mapping(spec.get("paths")).values():
+        for method, operation in _mapping(item).items():
+            if method not in _METHODS:
+                continue
+            responses = _mapping(_mapping(operation).get("responses"))
+            if "422" not in responses or (method == "post" and "409" not in responses):
+                return True
+    return False
