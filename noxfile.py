@@ -103,7 +103,9 @@ def coverage(session: nox.Session) -> None:
     _run(session, "coverage", "report", data, "--skip-covered", "--skip-empty", "--sort=cover")
     for package, floor in COVERAGE_FLOORS.items():
         session.log(f"{package}: branch coverage, floor {floor}%")
-        _run(session, "coverage", "report", data, f"--include=src/{package}/*", f"--fail-under={floor}", "--format=total")
+        _run(
+            session, "coverage", "report", data, f"--include=src/{package}/*", f"--fail-under={floor}", "--format=total"
+        )
 
 
 @nox.session(venv_backend="none")

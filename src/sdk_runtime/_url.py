@@ -33,6 +33,7 @@ class InsecureURLError(ConfigurationError):
         super().__init__(f"base URL {redact_url(url)} is not HTTPS; plain HTTP is only for a local simulator ({how})")
         self.url = url
 
+
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 _MAX_URL = 2048
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
