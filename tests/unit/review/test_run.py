@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
+from specforge._yaml import loads
 from specforge.apis import load_apis
 from specforge.cli import main
 from specforge.generate import regenerate
@@ -256,7 +256,9 @@ def test_one_property_change_is_one_row_and_the_printed_acknowledgement_pastes_i
 
 def test_the_shipped_acknowledgements_file_takes_an_appended_entry() -> None:
     appended = SHIPPED_ACKS.read_text() + "  - {api: mash, rule: x, location: y, reason: z}\n"
-    assert yaml.safe_load(appended)["acknowledged"] == [{"api": "mash", "rule": "x", "location": "y", "reason": "z"}]
+    assert loads(appended, SHIPPED_ACKS)["acknowledged"] == [
+        {"api": "mash", "rule": "x", "location": "y", "reason": "z"}
+    ]
 
 
 def test_hand_written_code_using_a_removed_client_name_is_a_warning(
