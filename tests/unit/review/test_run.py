@@ -216,6 +216,14 @@ def test_the_module_entry_point_exits_with_the_review_status(repo: Path) -> None
 
 
 SHIPPED_ACKS = Path(__file__).resolve().parents[3] / "review" / "acknowledged.yaml"
+
+
+def _shipped_empty() -> str:
+    """The shipped file as a person finds it with no entry yet: its comments and the `acknowledged:` key."""
+    text = SHIPPED_ACKS.read_text()
+    return text[: text.index("acknowledged:\n") + len("acknowledged:\n")]
+
+
 SECOND_OPERATION = """\
   /things:
     get:
@@ -249,16 +257,18 @@ def test_one_property_change_is_one_row_and_the_printed_acknowledgement_pastes_i
 
     (repo / "review").mkdir()
     filled = block.replace("reason:   #", "reason: the vendor dropped it #")
-    (repo / "review" / "acknowledged.yaml").write_text(SHIPPED_ACKS.read_text() + filled)
+    (repo / "review" / "acknowledged.yaml").write_text(_shipped_empty() + filled)
     assert main(["review", "--base", "HEAD"]) == 0
     assert "(+2 acknowledged)" in capsys.readouterr().out
 
 
 def test_the_shipped_acknowledgements_file_takes_an_appended_entry() -> None:
-    appended = SHIPPED_ACKS.read_text() + "  - {api: mash, rule: x, location: y, reason: z}\n"
-    assert loads(appended, SHIPPED_ACKS)["acknowledged"] == [
+    entry = "  - {api: mash, rule: x, location: y, reason: z}\n"
+    assert loads(_shipped_empty() + entry, SHIPPED_ACKS)["acknowledged"] == [
         {"api": "mash", "rule": "x", "location": "y", "reason": "z"}
     ]
+    # With the entries it holds today, an appended one is read as the last.
+    assert loads(SHIPPED_ACKS.read_text() + entry, SHIPPED_ACKS)["acknowledged"][-1]["rule"] == "x"
 
 
 def test_hand_written_code_using_a_removed_client_name_is_a_warning(
