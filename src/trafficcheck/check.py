@@ -119,6 +119,7 @@ class TrafficChecker:
 
     def __init__(self, spec: StampedSpec, ignore: Iterable[str] = ()) -> None:
         self.api = spec.api
+        self.spec_sha256 = spec.sha256
         self.base_path = spec.base_path
         self.ignored = frozenset(ignore)
         self._document = spec.document
