@@ -89,6 +89,7 @@ COVERAGE_FLOORS = {  # reached 2026-12-02 (whole suite, after issue 22's merge) 
     "mash_sdk": 94,  # 96.5
     "mycashflow_sdk": 96,  # 98.7
     "simulators": 90,  # 92.7
+    "trafficcheck": 0,  # not yet measured
 }
 
 
@@ -138,6 +139,12 @@ def review(session: nox.Session) -> None:
 def serve(session: nox.Session) -> None:
     """Serve a stateful simulator (`-- mash --port 8080`, `-- mycashflow --port 8443` over HTTPS; `--control`)."""
     _run(session, "python", "-m", "simulators", "serve", *session.posargs)
+
+
+@nox.session(default=False, venv_backend="none")
+def proxy(session: nox.Session) -> None:
+    """Validating proxy (`-- mash --upstream URL --port 8081`): forwards, checks, records a cassette and a report."""
+    _run(session, "python", "-m", "trafficcheck", "proxy", *session.posargs)
 
 
 @nox.session(name="fetch-specs", default=False, venv_backend="none")
