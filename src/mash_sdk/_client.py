@@ -22,11 +22,14 @@ class Mash(BaseClient):
     """
 
     default_base_url = PRODUCTION_URL
+    logger_name = "mash_sdk.http"
+    log_env_var = "MASH_LOG"
     env_vars = (
         EnvVar("MASH_USERNAME", "username", "the API username"),
         EnvVar("MASH_PASSWORD", "password", "the API password"),
         EnvVar("MASH_BASE_URL", "base_url", "the API base URL", default=PRODUCTION_URL),
         EnvVar("MASH_ALLOW_INSECURE", "allow_insecure", "1 to allow http:// to a loopback simulator", default=""),
+        EnvVar("MASH_CA_FILE", "verify", "a PEM CA file to trust (a test environment's CA)", default=""),
     )
 
     def error_for(self, response: httpx.Response) -> MashError:

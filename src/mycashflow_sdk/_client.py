@@ -15,6 +15,7 @@ from sdk_runtime import (
     ConfigurationError,
     EnvVar,
     RetryPolicy,
+    Verify,
 )
 
 from ._errors import MyCashflowError, error_for
@@ -47,12 +48,15 @@ class MyCashflow(BaseClient):
     `sync`/`asyncio` calls return the typed body or raise a `MyCashflowError` family; GETs are retried.
     """
 
+    logger_name = "mycashflow_sdk.http"
+    log_env_var = "MYCASHFLOW_LOG"
     env_vars = (
         EnvVar("MYCASHFLOW_STORE", "store", "the store name in STORENAME.mycashflow.fi", default=""),
         EnvVar("MYCASHFLOW_BASE_URL", "base_url", "a base URL instead of the store name", default=""),
         EnvVar("MYCASHFLOW_USERNAME", "username", "the API user's username"),
         EnvVar("MYCASHFLOW_API_KEY", "api_key", "the API user's API key"),
         EnvVar("MYCASHFLOW_ALLOW_INSECURE", "allow_insecure", "1 to allow http:// to a loopback simulator", default=""),
+        EnvVar("MYCASHFLOW_CA_FILE", "verify", "a PEM CA file to trust, e.g. the simulator's test CA", default=""),
     )
 
     def __init__(
@@ -68,6 +72,7 @@ class MyCashflow(BaseClient):
         allow_insecure: bool = False,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
+        verify: Verify = True,
         deadline: float | None = DEFAULT_DEADLINE,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         strict: bool | None = None,
@@ -88,6 +93,7 @@ class MyCashflow(BaseClient):
             allow_insecure=allow_insecure,
             transport=transport,
             headers=headers,
+            verify=verify,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
             strict=strict,
