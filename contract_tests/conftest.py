@@ -18,9 +18,10 @@ import pytest
 from hypothesis import settings
 
 from . import session, summary
+from .listening import NotListeningError
 from .profiles import PROFILES
 from .sharding import parse_shard, split
-from .targets import Target, TargetError
+from .targets import API_TARGETS, Target, TargetError
 from .wire_guard import GUARD, Refusal
 
 _API_IN_NAME = re.compile(r"^[^\[]+\[(\w+)\]")
@@ -35,6 +36,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=sorted(PROFILES),
         default=os.environ.get("CONTRACT_PROFILE", "fast"),
         help="contract-test budget: fast (CI, default) or thorough (≥ 10 000 cases per API)",
+    )
+    parser.addoption(
+        "--api",
+        action="append",
+        choices=sorted(API_TARGETS),
+        default=[],
+        help="run only this API's contract tests (repeatable); the other simulators are not started",
     )
     parser.addoption(
         "--contract-shard",
@@ -69,7 +77,9 @@ def pytest_configure(config: pytest.Config) -> None:
         elif config.option.hypothesis_seed is None:
             config.option.hypothesis_seed = str(secrets.randbelow(2**32))
     try:
-        session.start(name)
+        session.start(name, config.getoption("--api"))
+    except NotListeningError as exc:
+        raise pytest.UsageError(str(exc)) from None
     except TargetError as exc:
         raise pytest.UsageError(f"contract target refused: {exc}") from None
 
@@ -120,14 +130,26 @@ def _api_of(item: pytest.Item) -> str | None:
     return found.group(1) if found else None
 
 
+def _other_api(item: pytest.Item, chosen: list[str]) -> bool:
+    """With `--api`: a test of an API not chosen (by its `api` parameter or its `test_<api>_rules.py` module)."""
+    if not chosen:
+        return False
+    callspec = getattr(item, "callspec", None)
+    api = callspec.params.get("api") if callspec is not None else None
+    if api is None:
+        api = next((name for name in API_TARGETS if item.path.name == f"test_{name}_rules.py"), None)
+    return api is not None and api not in chosen
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     run = session.current()
+    chosen: list[str] = config.getoption("--api")
     keep: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
     for item in items:
         api = _api_of(item)
         target = run.targets.get(api) if api else None
-        unselected = api is not None and not isinstance(target, Target)
+        unselected = _other_api(item, chosen) or (api is not None and not isinstance(target, Target))
         read_only_stateful = isinstance(target, Target) and target.read_only and item.name.startswith("test_stateful")
         (dropped if unselected or read_only_stateful else keep).append(item)
     shard = str(config.getoption("--contract-shard"))

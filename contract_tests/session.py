@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
+from .listening import check_listening
 from .profiles import PROFILES, Profile
 from .targets import NotSelected, Target, from_environment
 from .wire_guard import GUARD, Policy
@@ -25,15 +27,20 @@ class Session:
 _CURRENT: list[Session] = []
 
 
-def start(profile: str) -> Session:
+def start(profile: str, apis: Collection[str] = ()) -> Session:
     """Resolve the targets from the environment (starting simulators for an `http` target without a URL).
 
+    `apis` limits the run to those APIs (`--api mash`): the others are not resolved, so not started.
     Sandbox targets are guarded on the wire for the whole run (wire_guard): their host only, and GET/HEAD only
     when read-only.
     """
     stack = ExitStack()
     try:
-        session = Session(PROFILES[profile], from_environment(stack), stack)
+        targets = from_environment(stack, apis)
+        for api, target in targets.items():
+            if isinstance(target, Target) and target.kind == "http":
+                check_listening(api, target.base_url)
+        session = Session(PROFILES[profile], targets, stack)
         sandboxes = [t for t in session.targets.values() if isinstance(t, Target) and t.kind == "sandbox"]
         if sandboxes:
             GUARD.activate(Policy(t.api, t.origin, t.read_only) for t in sandboxes)

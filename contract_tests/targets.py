@@ -12,7 +12,7 @@ import os
 import re
 import ssl
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -331,6 +331,6 @@ def _sandbox(api: ApiTarget, env: Mapping[str, str]) -> Target | NotSelected:
     return Target(api.api, "sandbox", url.rstrip("/"), env[user_var], env[password_var], read_only=read_only)
 
 
-def from_environment(stack: ExitStack) -> dict[str, Target | NotSelected]:
-    """Every API's target for this process's environment."""
-    return {name: resolve(api, os.environ, stack) for name, api in API_TARGETS.items()}
+def from_environment(stack: ExitStack, apis: Collection[str] = ()) -> dict[str, Target | NotSelected]:
+    """Every API's target (or those in `apis`: the others' simulators are not started) for this environment."""
+    return {name: resolve(api, os.environ, stack) for name, api in API_TARGETS.items() if not apis or name in apis}

@@ -207,8 +207,9 @@ class OrderLifecycle(RuleBasedStateMachine):
     @invariant()
     def stock_follows_the_orders(self) -> None:
         item: Any = get_stock_item.sync(CODE, client=self.v1).data
-        assert (item.quantity, item.reserved) == (self.quantity, self.reserved)
-        assert item.balance == item.quantity - item.reserved
+        got, modelled = (item.quantity, item.reserved), (self.quantity, self.reserved)
+        assert got == modelled, f"stock (quantity, reserved) is {got}, the model says {modelled}"
+        assert item.balance == item.quantity - item.reserved, "balance is not quantity - reserved"
 
     def _check(self, order: Order) -> None:
         """The order the step touched is as modelled, and v0 and v1 show it identically."""

@@ -36,3 +36,12 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
 ]
+
+
+# Tracebacks and reprs name the public path (`mash_sdk.X`, not `mash_sdk._mod.X`), as httpx does; names
+# re-exported from another package keep theirs.
+for _name in __all__:
+    _value = globals()[_name]
+    if getattr(_value, "__module__", "").startswith("mash_sdk."):
+        _value.__module__ = "mash_sdk"
+del _name, _value

@@ -27,6 +27,7 @@ class Mash(BaseClient):
         EnvVar("MASH_PASSWORD", "password", "the API password"),
         EnvVar("MASH_BASE_URL", "base_url", "the API base URL", default=PRODUCTION_URL),
         EnvVar("MASH_ALLOW_INSECURE", "allow_insecure", "1 to allow http:// to a loopback simulator", default=""),
+        EnvVar("MASH_CA_FILE", "verify", "a PEM CA file to trust (a test environment's CA)", default=""),
     )
 
     def error_for(self, response: httpx.Response) -> MashError:

@@ -36,3 +36,12 @@ __all__ = [
     "paginate",
     "store_url",
 ]
+
+
+# Tracebacks and reprs name the public path (`mycashflow_sdk.X`, not `mycashflow_sdk._mod.X`), as httpx does; names
+# re-exported from another package keep theirs.
+for _name in __all__:
+    _value = globals()[_name]
+    if getattr(_value, "__module__", "").startswith("mycashflow_sdk."):
+        _value.__module__ = "mycashflow_sdk"
+del _name, _value

@@ -15,6 +15,7 @@ from sdk_runtime import (
     ConfigurationError,
     EnvVar,
     RetryPolicy,
+    Verify,
 )
 
 from ._errors import MyCashflowError, error_for
@@ -53,6 +54,7 @@ class MyCashflow(BaseClient):
         EnvVar("MYCASHFLOW_USERNAME", "username", "the API user's username"),
         EnvVar("MYCASHFLOW_API_KEY", "api_key", "the API user's API key"),
         EnvVar("MYCASHFLOW_ALLOW_INSECURE", "allow_insecure", "1 to allow http:// to a loopback simulator", default=""),
+        EnvVar("MYCASHFLOW_CA_FILE", "verify", "a PEM CA file to trust, e.g. the simulator's test CA", default=""),
     )
 
     def __init__(
@@ -68,6 +70,7 @@ class MyCashflow(BaseClient):
         allow_insecure: bool = False,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
+        verify: Verify = True,
         deadline: float | None = DEFAULT_DEADLINE,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         strict: bool | None = None,
@@ -88,6 +91,7 @@ class MyCashflow(BaseClient):
             allow_insecure=allow_insecure,
             transport=transport,
             headers=headers,
+            verify=verify,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
             strict=strict,

@@ -7,7 +7,8 @@ from ._errors import APIError, CallLimitError, ConfigurationError, DeadlineExcee
 from ._limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, CallLimits
 from ._logging import RedactQueryFilter, install_log_redaction, redact_query_values
 from ._retry import RetryPolicy, RetryTransport
-from ._url import Origin, check_base_url, parse_origin, redact_url
+from ._tls import Verify
+from ._url import InsecureURLError, Origin, check_base_url, parse_origin, redact_url
 
 __all__ = [
     "DEFAULT_DEADLINE",
@@ -22,11 +23,13 @@ __all__ = [
     "DeadlineExceeded",
     "DeviationError",
     "EnvVar",
+    "InsecureURLError",
     "Origin",
     "RedactQueryFilter",
     "ResponseTooLarge",
     "RetryPolicy",
     "RetryTransport",
+    "Verify",
     "check_base_url",
     "decode_log",
     "install_log_redaction",
@@ -36,3 +39,12 @@ __all__ = [
     "redact_url",
     "strict_from_env",
 ]
+
+
+# Tracebacks and reprs name the public path (`sdk_runtime.X`, not `sdk_runtime._mod.X`), as httpx does; names
+# re-exported from another package keep theirs.
+for _name in __all__:
+    _value = globals()[_name]
+    if getattr(_value, "__module__", "").startswith("sdk_runtime."):
+        _value.__module__ = "sdk_runtime"
+del _name, _value

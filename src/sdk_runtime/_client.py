@@ -13,7 +13,8 @@ from ._errors import APIError, ConfigurationError
 from ._limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, CallLimits
 from ._logging import install_log_redaction
 from ._retry import RetryPolicy, RetryTransport
-from ._url import check_base_url
+from ._tls import Verify, ssl_context
+from ._url import InsecureURLError, check_base_url
 
 __all__ = ["DEFAULT_TIMEOUT", "BaseClient"]
 
@@ -60,6 +61,7 @@ class BaseClient:
         allow_insecure: bool = False,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
+        verify: Verify = True,
         deadline: float | None = DEFAULT_DEADLINE,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         strict: bool | None = None,
@@ -72,8 +74,10 @@ class BaseClient:
         self._auth = httpx.BasicAuth(username, password)
         self._headers = {"Accept": "application/json", **(headers or {})}
         self._timeout = timeout
+        if transport is not None and verify is not True:
+            raise ConfigurationError("verify= configures the client's own transport: set it on the transport you pass")
         # One deadline per call across its retries, and a cap on the decoded body (CallLimits, _limits.py).
-        self._transport = RetryTransport(transport, retry, CallLimits(deadline, max_response_bytes))
+        self._transport = RetryTransport(transport, retry, CallLimits(deadline, max_response_bytes), verify=verify)
         install_log_redaction()  # httpx's own INFO line would print query strings (personal data)
         self._client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
@@ -93,17 +97,27 @@ class BaseClient:
     ) -> Self:
         """A client configured by the class's `env_vars` (from `os.environ` unless `environ` is given)."""
         arguments: dict[str, Any] = dict(read_env(cls.env_vars, environ))
+        names = {variable.argument: variable.name for variable in cls.env_vars}
         if "allow_insecure" in arguments:
             arguments["allow_insecure"] = arguments["allow_insecure"].strip().lower() in _FLAG_TRUE
-        return cls(
-            **arguments,
-            timeout=timeout,
-            retry=retry,
-            transport=transport,
-            strict=strict_from_env(environ),
-            deadline=deadline,
-            max_response_bytes=max_response_bytes,
-        )
+        if arguments.get("verify"):  # a CA file: checked here so that the error names the variable
+            arguments["verify"] = ssl_context(arguments["verify"], source=names["verify"])
+        else:
+            arguments.pop("verify", None)
+        try:
+            return cls(
+                **arguments,
+                timeout=timeout,
+                retry=retry,
+                transport=transport,
+                strict=strict_from_env(environ),
+                deadline=deadline,
+                max_response_bytes=max_response_bytes,
+            )
+        except InsecureURLError as err:
+            if "allow_insecure" not in names:
+                raise
+            raise InsecureURLError(err.url, f"set {names['allow_insecure']}=1") from None
 
     def error_for(self, response: httpx.Response) -> Exception:
         """The typed exception for an error response; each API's client maps its own error bodies."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from ._limits import CallLimits, Deadline, guard_response
+from ._tls import Verify, is_tls_verification_failure, ssl_context
 
 __all__ = ["RetryPolicy", "RetryTransport"]
 
@@ -97,6 +98,8 @@ class _Attempts:
         else:
             if not (self.repeatable and isinstance(outcome, _RETRYABLE_ERRORS)):
                 return None
+            if is_tls_verification_failure(outcome):
+                return None  # an untrusted certificate fails the same way every time
             reason = type(outcome).__name__
             asked = None
         wait = 0.0
@@ -138,10 +141,14 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         policy: RetryPolicy | None = None,
         limits: CallLimits | None = None,
+        *,
+        verify: Verify = True,
     ) -> None:
         self.policy = policy or RetryPolicy()
         self.limits = limits or CallLimits()
         self._transport = transport
+        # One trust setting for both of the transports built below: a client serves `with` and `async with`.
+        self._verify = ssl_context(verify)
         self._sync: httpx.BaseTransport | None = transport if isinstance(transport, httpx.BaseTransport) else None
         self._async = transport if isinstance(transport, httpx.AsyncBaseTransport) else None
 
@@ -149,14 +156,14 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         if self._sync is None:
             if self._transport is not None:
                 raise TypeError(f"{type(self._transport).__name__} cannot send synchronous requests")
-            self._sync = httpx.HTTPTransport()
+            self._sync = httpx.HTTPTransport(verify=self._verify)
         return self._sync
 
     def _async_transport(self) -> httpx.AsyncBaseTransport:
         if self._async is None:
             if self._transport is not None:
                 raise TypeError(f"{type(self._transport).__name__} cannot send asynchronous requests")
-            self._async = httpx.AsyncHTTPTransport()
+            self._async = httpx.AsyncHTTPTransport(verify=self._verify)
         return self._async
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

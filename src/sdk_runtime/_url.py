@@ -23,7 +23,16 @@ import idna  # httpx's own dependency: its IDNA 2008 + UTS 46 mapping
 
 from ._errors import ConfigurationError
 
-__all__ = ["Origin", "check_base_url", "parse_origin", "redact_url"]
+__all__ = ["InsecureURLError", "Origin", "check_base_url", "parse_origin", "redact_url"]
+
+
+class InsecureURLError(ConfigurationError):
+    """A plain-HTTP base URL without `allow_insecure`: `from_env` names its own variable in the message."""
+
+    def __init__(self, url: str, how: str = "allow_insecure=True") -> None:
+        super().__init__(f"base URL {redact_url(url)} is not HTTPS; plain HTTP is only for a local simulator ({how})")
+        self.url = url
+
 
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 _MAX_URL = 2048
@@ -196,10 +205,7 @@ def check_base_url(url: str, *, allow_insecure: bool = False) -> str:
         raise ConfigurationError(f"base URL must not have a query or a fragment, got {redact_url(url)}")
     if origin.scheme == "http":
         if not allow_insecure:
-            raise ConfigurationError(
-                f"base URL {redact_url(url)} is not HTTPS; plain HTTP is only for a local simulator"
-                " (allow_insecure=True)"
-            )
+            raise InsecureURLError(url)
         if not origin.is_loopback:
             raise ConfigurationError(f"allow_insecure permits plain HTTP only to a loopback host, not {origin.host!r}")
     return str(parsed).rstrip("/")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._serving.entry import ServeOptions
+from ._serving.entry import ServeOptions, Simulator
 from ._serving.runner import serve
 from ._serving.spec import SpecMismatchError
 from ._serving.store import DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_BYTES
@@ -72,23 +73,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not https or simulator.certificate_names is None:
-        for line in [*banner, f"listening on http://{options.host}:{options.port} (Ctrl-C to stop)"]:
+        exports = _exports(simulator, args, options, None)
+        for line in [*banner, *exports, f"listening on http://{options.host}:{options.port} (Ctrl-C to stop)"]:
             print(line, flush=True)
         serve(app, options.host, options.port)
         return 0
     with tempfile.TemporaryDirectory(prefix=f"{args.api}-simulator-tls-") as scratch:
         tls = issue_test_certificate(Path(args.cert_dir or scratch), simulator.certificate_names(args))
         http_port = None if args.no_plain_http else (args.http_port or options.port + 1)
-        plain = [] if http_port is None else [f"plain HTTP: http://{options.host}:{http_port} (the API answers it)"]
+        plain = (
+            []
+            if http_port is None
+            else [f"plain HTTP: http://{options.host}:{http_port} answers every request with 400 (HTTPS only)"]
+        )
         for line in [
             *banner,
             f"test CA certificate (trust it, e.g. curl --cacert / SSL_CERT_FILE): {tls.ca_cert}",
             *plain,
+            *_exports(simulator, args, options, tls.ca_cert),
             f"listening on https://{options.host}:{options.port} (Ctrl-C to stop)",
         ]:
             print(line, flush=True)
         serve(app, options.host, options.port, tls=tls, http_port=http_port)
     return 0
+
+
+def _exports(simulator: Simulator, args: argparse.Namespace, options: ServeOptions, ca: Path | None) -> list[str]:
+    """The SDK settings for this simulator as one `export` line a shell takes as it is."""
+    if simulator.environment is None:
+        return []
+    variables = simulator.environment(args, options, ca)
+    words = " ".join(f"{name}={shlex.quote(value)}" for name, value in variables.items())
+    return ["SDK settings (paste into a shell, then `from_env()`):", f"export {words}"]
 
 
 def _add_https_arguments(sub: argparse.ArgumentParser) -> None:

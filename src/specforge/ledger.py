@@ -29,8 +29,14 @@ class ProbeRegistry:
         return register
 
     def present(self, quirk_id: str, spec: Mapping[str, Any]) -> bool:
-        """Whether the quirk is in `spec`; a probe that trips over a missing key counts as absent."""
+        """Whether the quirk is in `spec`; a probe that trips over a missing key counts as absent.
+
+        An id without a probe is a LookupError saying so, not "absent": that would read as a spec problem.
+        """
+        probe = self.probes.get(quirk_id)
+        if probe is None:
+            raise LookupError(f"{self.api}: no probe registered for quirk {quirk_id!r}")
         try:
-            return bool(self.probes[quirk_id](spec))
+            return bool(probe(spec))
         except (KeyError, IndexError, TypeError):
             return False

@@ -18,6 +18,7 @@ from typing import Any
 
 import jsonpath_rfc9535 as jsonpath
 
+from ._near import action_line, did_you_mean
 from .document import load_json_document
 from .errors import SpecforgeError
 
@@ -139,12 +140,18 @@ def apply_overlays(
         for action in overlay.actions:
             matched = _apply_action(result.document, action)
             if matched == 0 and strict:
+                line = action_line(action.source, action.index, action.target)
+                near = did_you_mean(action.target, result.document)
                 raise SpecforgeError(
                     action.source,
                     f"target matched nothing in {source}",
-                    location=action.label,
-                    hint=f"target: {action.target}\n  if upstream fixed the quirk, delete the action "
-                    "and its ledger probe",
+                    location=action.label if line is None else f"line {line}, {action.label}",
+                    hint=f"target: {action.target}\n  "
+                    + (
+                        f"did you mean: {near}"
+                        if near
+                        else "if upstream fixed the quirk, delete the action and its ledger probe"
+                    ),
                 )
             result.reports.append(ActionReport(action=action, matched=matched))
     return result

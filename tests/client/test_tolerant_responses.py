@@ -134,11 +134,11 @@ def _one_plan(request: httpx.Request, status: int, body: Any) -> tuple[int, Any]
 
 
 def _check_pricing(client: BaseClient) -> None:
-    pricing = get_pricing.sync(client=client, merchant_id=str(MERCHANT.merchant_id))
+    pricing = get_pricing.sync(client=client, merchant_id=MERCHANT.merchant_id)
     assert isinstance(pricing.payment_plans, list) and len(pricing.payment_plans) == 1
     assert pricing.payment_plans[0].id
     assert deviations_of(pricing) == (Deviation("/paymentPlans", "array", "object"),)
-    detailed = get_pricing.sync_detailed(client=client, merchant_id=str(MERCHANT.merchant_id))
+    detailed = get_pricing.sync_detailed(client=client, merchant_id=MERCHANT.merchant_id)
     assert detailed.deviations == (Deviation("/paymentPlans", "array", "object"),)
     # Sending stays strict: the documented shape goes out.
     assert isinstance(pricing.to_dict()["paymentPlans"], list)
@@ -342,7 +342,7 @@ def test_strict_client_raises_on_a_deviation() -> None:
     strict = mocked("mash", 200, example, strict=True)
     for call in (get_pricing.sync, get_pricing.sync_detailed):
         with pytest.raises(DeviationError) as error:
-            call(client=strict, merchant_id="1")
+            call(client=strict, merchant_id=1)
         assert "/paymentPlans: documented array, received object" in str(error.value)
         assert error.value.deviations == (Deviation("/paymentPlans", "array", "object"),)
 
@@ -351,14 +351,14 @@ def test_strict_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     example = _raw_example(PRICING_EXAMPLE)["Example 1"]["value"]
     monkeypatch.setenv("SDK_STRICT_DECODING", "1")
     with pytest.raises(DeviationError):
-        get_pricing.sync(client=mocked("mash", 200, example), merchant_id="1")
-    assert get_pricing.sync(client=mocked("mash", 200, example, strict=False), merchant_id="1").payment_plans
+        get_pricing.sync(client=mocked("mash", 200, example), merchant_id=1)
+    assert get_pricing.sync(client=mocked("mash", 200, example, strict=False), merchant_id=1).payment_plans
 
 
 def test_deviations_are_logged_at_debug(caplog: pytest.LogCaptureFixture) -> None:
     example = _raw_example(PRICING_EXAMPLE)["Example 1"]["value"]
     with caplog.at_level(logging.DEBUG, logger="sdk_runtime.decode"):
-        get_pricing.sync(client=mocked("mash", 200, example), merchant_id="1")
+        get_pricing.sync(client=mocked("mash", 200, example), merchant_id=1)
     lines = [record.getMessage() for record in caplog.records if record.name == "sdk_runtime.decode"]
     assert lines == ["GET /api/pricing 200: /paymentPlans: documented array, received object"]
     assert all(record.levelno == logging.DEBUG for record in caplog.records if record.name == "sdk_runtime.decode")
@@ -367,6 +367,6 @@ def test_deviations_are_logged_at_debug(caplog: pytest.LogCaptureFixture) -> Non
 def test_body_that_matches_records_nothing() -> None:
     example = _raw_example(PRICING_EXAMPLE)["Example 1"]["value"]
     fixed = {**example, "paymentPlans": [example["paymentPlans"]]}
-    detailed = get_pricing.sync_detailed(client=mocked("mash", 200, fixed, strict=True), merchant_id="1")
+    detailed = get_pricing.sync_detailed(client=mocked("mash", 200, fixed, strict=True), merchant_id=1)
     assert detailed.deviations == ()
     assert json.loads(detailed.content) == fixed

@@ -232,7 +232,8 @@ def ids_as_unconstrained_strings(spec: Mapping[str, Any]) -> bool:
             is_id = parameter.get("name") == "merchantId" or (
                 parameter.get("name") == "orderId" and parameter.get("in") == "path"
             )
-            if is_id and "pattern" not in parameter.get("schema", {}):
+            schema = parameter.get("schema", {})
+            if is_id and schema.get("type") == "string" and "pattern" not in schema:
                 return True
     return False
 
@@ -243,7 +244,8 @@ def pricing_amounts_as_unconstrained_strings(spec: Mapping[str, Any]) -> bool:
     invoice = _props(spec, "InvoicePricing")
     parameters = spec["paths"]["/pricing"]["get"]["parameters"]
     amount = next(p for p in parameters if p.get("name") == "orderAmount")
-    return any("pattern" not in schema for schema in (invoice["invoicingFee"], invoice["invoiceDue"], amount["schema"]))
+    schemas = (invoice["invoicingFee"], invoice["invoiceDue"], amount["schema"])
+    return any(schema.get("type") == "string" and "pattern" not in schema for schema in schemas)
 
 
 _DATES = (
@@ -322,6 +324,33 @@ def pricing_example_calculation_without_amount(spec: Mapping[str, Any]) -> bool:
     """Get pricing example: a calculation (for 350.12, outside 100.01-200) although no orderAmount was sent."""
     plans = _example(spec["paths"]["/pricing"]["get"], request=False).get("paymentPlans")
     return any(plan.get("calculation") is not None for plan in (plans if isinstance(plans, list) else [plans]))
+
+
+# --- issue 22: names and numbers that read (overlays/mash/30-names-and-numbers.yaml) ------------------
+
+
+def _pricing_parameter(spec: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    parameters = spec["paths"]["/pricing"]["get"]["parameters"]
+    found: Mapping[str, Any] = next(p for p in parameters if p.get("name") == name)
+    return found
+
+
+@PROBES.quirk("MASH-Q30")
+def order_item_types_are_named_only_in_prose(spec: Mapping[str, Any]) -> bool:
+    """OrderItem's type values (1=product ... 5=correction) have no member names (x-enum-varnames)."""
+    return not spec["components"]["schemas"].get("OrderItemType", {}).get("x-enum-varnames")
+
+
+@PROBES.quirk("MASH-Q31")
+def pricing_merchant_id_is_a_string(spec: Mapping[str, Any]) -> bool:
+    """Get pricing's merchantId query parameter is typed string although the docs give a number."""
+    return bool(_pricing_parameter(spec, "merchantId")["schema"].get("type") == "string")
+
+
+@PROBES.quirk("MASH-Q32")
+def pricing_order_amount_is_a_string(spec: Mapping[str, Any]) -> bool:
+    """Get pricing's orderAmount query parameter is typed string although the docs give an amount."""
+    return bool(_pricing_parameter(spec, "orderAmount")["schema"].get("type") == "string")
 
 
 # Issue 20: response fields every documented example carries, not marked required (overlays/mash/20-*).

@@ -44,7 +44,7 @@ def mash_order(mash: Mash, merchant_id: int) -> tuple[str, OrderStatus, int]:
     order = get_order.sync(created.order_id, client=mash)
     client_order_id: str = order.client_order_id
     status: OrderStatus = order.status
-    plans = get_pricing.sync(client=mash, merchant_id=str(merchant_id)).payment_plans
+    plans = get_pricing.sync(client=mash, merchant_id=merchant_id).payment_plans
     longest = max((plan.installment_count for plan in plans), default=0)
     return client_order_id, status, longest
 

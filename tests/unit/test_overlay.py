@@ -72,7 +72,7 @@ def test_unmatched_target_is_an_error_naming_file_action_and_quirk(tmp_path: Pat
         )
     err = raised.value
     assert Path(err.path).name == "10-fix.yaml"
-    assert err.location == "actions[1] (MASH-Q99)"
+    assert err.location == "line 6, actions[1] (MASH-Q99)"
     assert "matched nothing" in err.message
     assert err.hint is not None and "$.missing" in err.hint
 
@@ -112,3 +112,27 @@ def test_unsupported_overlay_version(tmp_path: Path) -> None:
     path.write_text("overlay: 2.0.0\ninfo: {title: t, version: '1'}\nactions: [{target: $, remove: true}]\n")
     with pytest.raises(SpecforgeError, match="unsupported overlay version"):
         load_overlay(path)
+
+
+def test_a_near_miss_target_gets_its_line_and_a_did_you_mean(tmp_path: Path) -> None:
+    document: dict[str, Any] = {"components": {"schemas": {"OrderItem": {"properties": {"articleId": {}}}}}}
+    with pytest.raises(SpecforgeError) as raised:
+        _apply(
+            tmp_path,
+            document,
+            "actions:\n  - target: $.components\n    update: {}\n"
+            "  - description: a typo in the schema name\n"
+            "    target: $.components.schemas.OrderItems.properties.articleId\n    x-quirk: MASH-Q98\n"
+            "    update: {type: string}\n",
+        )
+    err = raised.value
+    assert err.location == "line 7, actions[1] (MASH-Q98)"
+    assert err.hint is not None and "did you mean: $.components.schemas.OrderItem.properties.articleId" in err.hint
+    assert "line 7, actions[1] (MASH-Q98): target matched nothing" in str(err)
+
+
+def test_no_suggestion_when_nothing_is_close(tmp_path: Path) -> None:
+    with pytest.raises(SpecforgeError) as raised:
+        _apply(tmp_path, {"a": {"b": {}}}, "actions:\n  - target: \"$['a']['zzzzzz']\"\n    update: {x: 1}\n")
+    assert raised.value.hint is not None and "did you mean" not in raised.value.hint
+    assert raised.value.location == "line 4, actions[0]"

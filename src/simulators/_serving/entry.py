@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from starlette.types import ASGIApp
 
@@ -36,6 +37,9 @@ class Simulator:
     # Set for an API that exists only over HTTPS: served with a test CA made at start-up, for these host
     # names (and the loopback ones), unless started with --insecure. None: plain HTTP.
     certificate_names: Callable[[argparse.Namespace], Sequence[str]] | None = None
+    # The SDK's `from_env` variables that point a client at this simulator (the CA file, when served over
+    # HTTPS, is the third argument): printed at start-up as one ready-to-paste `export` line.
+    environment: Callable[[argparse.Namespace, ServeOptions, Path | None], Mapping[str, str]] | None = None
     # What tests need (README examples, contract targets): the default user's (username, password), the app
     # with the package's defaults, and an app for contract runs (https_only → control endpoints on, a state
     # that is the same at every start, so hypothesis can replay a scenario after /_sim/reset).

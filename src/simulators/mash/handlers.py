@@ -24,16 +24,17 @@ def make_handlers(state: MashState) -> dict[str, Handler]:
     """The spec's nine operations; the serving core refuses to start if this set and the spec's differ."""
 
     def get_pricing(call: Call) -> Reply:
-        merchant_text: str = call.query["merchantId"]
-        merchant = state.merchant(int(merchant_text)) if len(merchant_text) <= 18 else None
+        # Validated against the patched spec and coerced: merchantId an int ≥ 1, orderAmount a number ≥ 0.
+        merchant_id: int = call.query["merchantId"]
+        merchant = state.merchant(merchant_id) if merchant_id < 10**18 else None
         if merchant is None or merchant.merchant_id not in call.principal.merchant_ids:
-            raise MashError(Code.UNAUTHORIZED, f"merchant {merchant_text} is not yours")
+            raise MashError(Code.UNAUTHORIZED, f"merchant {merchant_id} is not yours")
         amount = call.query.get("orderAmount")
         return 200, pricing_json(
             merchant.plan_types,
             merchant.invoice_pricing,
             merchant.pricing_updated,
-            None if amount is None else Decimal(amount),
+            None if amount is None else Decimal(str(amount)),  # str: the shortest repr, 350.12 not 350.1199…
         )
 
     def get_person_info(call: Call) -> Reply:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
+from pathlib import Path
 
 from starlette.types import ASGIApp
 
@@ -53,10 +55,20 @@ def _build(args: argparse.Namespace, options: ServeOptions) -> tuple[ASGIApp, li
     ]
 
 
+def _environment(args: argparse.Namespace, options: ServeOptions, ca: Path | None) -> Mapping[str, str]:
+    return {
+        "MASH_BASE_URL": f"http://{options.host}:{options.port}/api",
+        "MASH_USERNAME": args.username,
+        "MASH_PASSWORD": args.password,
+        "MASH_ALLOW_INSECURE": "1",
+    }
+
+
 SIMULATOR = Simulator(
     description="Mash eCommerce API v1.2 (generated/mash/openapi.yaml)",
     add_arguments=_add_arguments,
     build=_build,
+    environment=_environment,
     credentials=(DEFAULT_MERCHANT.username, DEFAULT_MERCHANT.password),
     default_app=create_app,
     contract_app=lambda https_only: create_app(control=True),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from starlette.types import ASGIApp
 
@@ -61,11 +62,26 @@ def _build(args: argparse.Namespace, options: ServeOptions) -> tuple[ASGIApp, li
     ]
 
 
+def _environment(args: argparse.Namespace, options: ServeOptions, ca: Path | None) -> Mapping[str, str]:
+    scheme = "https" if options.https else "http"
+    variables = {
+        "MYCASHFLOW_BASE_URL": f"{scheme}://{options.host}:{options.port}/api/v1",
+        "MYCASHFLOW_USERNAME": args.api_user,
+        "MYCASHFLOW_API_KEY": args.api_key,
+    }
+    if ca is not None:
+        variables["MYCASHFLOW_CA_FILE"] = str(ca)
+    else:
+        variables["MYCASHFLOW_ALLOW_INSECURE"] = "1"
+    return variables
+
+
 SIMULATOR = Simulator(
     description="MyCashflow API v1 store (generated/mycashflow/openapi.yaml), HTTPS with a test CA",
     add_arguments=_add_arguments,
     build=_build,
     certificate_names=_names,
+    environment=_environment,
     credentials=(DEFAULT_USER.email, DEFAULT_USER.api_key),
     default_app=create_app,
     contract_app=lambda https_only: create_app(seed=0, https_only=https_only, control=True),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .guidance import ChangeGroup, group_changes
 from .report import ApiReview
 
 __all__ = ["changelog_entry", "suggested_bump"]
@@ -20,14 +21,14 @@ def suggested_bump(review: ApiReview) -> str:
 def changelog_entry(review: ApiReview) -> str:
     """Markdown, Keep-a-Changelog style: Breaking / Added / Changed, one line per change."""
     lines = [f"### {review.client.package.replace('_', '-')} ({suggested_bump(review)})"]
-    breaking = [c for c in review.changes if c.breaking]
+    breaking = group_changes([c for c in review.changes if c.breaking], review.acknowledged)
     compatible = [c for c in review.changes if not c.breaking]
     if breaking:
         lines.append("#### Breaking")
-        for change in breaking:
-            ack = review.acknowledged.get((change.rule, change.location))
+        for group in breaking:
+            ack = review.acknowledged.get((group.rule, group.changes[0].location))
             why = f" Accepted: {ack.reason}" if ack else ""
-            lines.append(f"- `{change.location}`: {change.message} (`{change.rule}`).{why}")
+            lines.append(f"- {_where(group)}: {group.message} (`{group.rule}`).{why}")
     added = [c for c in compatible if c.rule == "endpoint-added"]
     if added:
         lines.append("#### Added")
@@ -49,6 +50,12 @@ def changelog_entry(review: ApiReview) -> str:
     if len(lines) == 1:
         lines.append("- No change to the HTTP API or to the generated client's public API.")
     return "\n".join(lines)
+
+
+def _where(group: ChangeGroup) -> str:
+    if len(group.operations) == 1:
+        return f"`{group.location}`"
+    return f"`{group.where}` in " + ", ".join(f"`{op}`" for op in group.operations)
 
 
 def _more(items: list[str]) -> str:

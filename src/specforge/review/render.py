@@ -7,6 +7,7 @@ from typing import Any
 
 from .breaking import POLICY
 from .changelog import changelog_entry, suggested_bump
+from .guidance import acknowledgement_yaml, group_changes
 from .report import ApiReview, Review
 from .rules import RULES
 
@@ -100,12 +101,29 @@ def _breaking(api: ApiReview) -> list[str]:
     out = ["#### 4. Breaking changes", f"Policy: {POLICY}."]
     if not api.changes:
         return [*out, "No HTTP-level change."]
+    groups = group_changes(api.changes, api.acknowledged)
     out += ["", "| | rule | location | change |", "| --- | --- | --- | --- |"]
-    for c in api.changes[:_LIMIT]:
-        ack = api.acknowledged.get((c.rule, c.location))
-        mark = ("acknowledged: " + _cell(ack.reason)) if ack else ("**breaking**" if c.breaking else "compatible")
-        out.append(f"| {mark} | `{c.rule}` | `{_cell(c.location)}` | {_cell(c.message)} |")
-    out.append(_more(api.changes, _LIMIT).strip())
+    for g in groups[:_LIMIT]:
+        ack = api.acknowledged.get((g.rule, g.changes[0].location))
+        mark = ("acknowledged: " + _cell(ack.reason)) if ack else ("**breaking**" if g.breaking else "compatible")
+        where = f"`{_cell(g.location)}`"
+        if len(g.operations) > 1:
+            where = f"`{_cell(g.where)}` in {len(g.operations)} operations: " + ", ".join(
+                f"`{_cell(op)}`" for op in g.operations
+            )
+        out.append(f"| {mark} | `{g.rule}` | {where} | {_cell(g.message)} |")
+    out.append(_more(groups, _LIMIT).strip())
+    pending = [g for g in groups if g.breaking and (g.rule, g.changes[0].location) not in api.acknowledged]
+    if pending:
+        out += [
+            "",
+            "To accept these on purpose, append this under `acknowledged:` in `review/acknowledged.yaml` "
+            "and write each `reason:` (or change the spec/overlays so nothing breaks):",
+            "",
+            "```yaml",
+            acknowledgement_yaml(api.name, pending),
+            "```",
+        ]
     return out
 
 
@@ -123,7 +141,19 @@ def _client(api: ApiReview) -> list[str]:
         body += ["changed:", *changed[:_LIMIT], _more(changed, _LIMIT).strip()]
     if d.added:
         body += ["added:", *(f"- `{n}`" for n in d.added[:_LIMIT]), _more(d.added, _LIMIT).strip()]
-    return [*out, "<details><summary>public names</summary>", "", *body, "", "</details>"]
+    out += ["<details><summary>public names</summary>", "", *body, "", "</details>"]
+    if api.usages:
+        out += [
+            "",
+            f"**Warning:** hand-written code (`src/`, `tests/`, `contract_tests/`) still uses "
+            f"{len({u.name for u in api.usages})} name(s) this change removes from the client; update it:",
+        ]
+        by_name: dict[str, list[str]] = {}
+        for usage in api.usages:
+            by_name.setdefault(usage.name, []).append(f"{usage.path}:{usage.line}")
+        for name, places in by_name.items():
+            out.append(f"- `{name}`: " + ", ".join(f"`{p}`" for p in places[:10]) + _more(places, 10))
+    return out
 
 
 def _more(items: list[Any], limit: int) -> str:
@@ -184,6 +214,15 @@ def _api_json(api: ApiReview) -> dict[str, Any]:
             }
             for c in api.changes
         ],
+        "acknowledgement_yaml": acknowledgement_yaml(
+            api.name,
+            [
+                g
+                for g in group_changes(api.changes, api.acknowledged)
+                if g.breaking and not ack((g.rule, g.changes[0].location))
+            ],
+        ),
+        "usages": [{"name": u.name, "path": u.path, "line": u.line} for u in api.usages],
         "client": {
             "package": api.client.package,
             "stale": api.client.stale,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .acknowledge import Acknowledgement
 from .breaking import Change
+from .guidance import Usage
 from .rules import Finding
 from .surface import SurfaceDiff
 
@@ -58,6 +59,7 @@ class ClientDiff:
     package: str
     diff: SurfaceDiff
     stale: bool
+    remaining: list[str] = field(default_factory=list)  # every public name at head
 
 
 @dataclass
@@ -77,6 +79,7 @@ class ApiReview:
     client: ClientDiff
     acknowledged: dict[tuple[str, str], Acknowledgement] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    usages: list[Usage] = field(default_factory=list)  # hand-written code using names the client loses
 
     @property
     def new_lint(self) -> list[Finding]:
@@ -115,6 +118,9 @@ class ApiReview:
         if client.removed or client.changed:
             # reported, not gating: a template change may reshape the client on purpose; the bump says it
             parts.append(f"client API: {len(client.removed)} removed, {len(client.changed)} changed (major bump)")
+        if self.usages:
+            files = len({usage.path for usage in self.usages})
+            parts.append(f"warning: {files} hand-written file(s) still use names removed from the client")
         return f"{self.name}: " + ", ".join(parts)
 
 

@@ -32,6 +32,7 @@ from ..validate import example_findings, iter_examples, openapi_findings, ref_fi
 from ._git import GitSnapshot, snapshot
 from .acknowledge import Acknowledgement, load_acknowledgements
 from .breaking import diff_specs
+from .guidance import find_usages
 from .report import ActionStatus, ApiReview, ClientDiff, Review, Validity
 from .rules import LintInput, Source, lint
 from .surface import diff_surfaces, public_api
@@ -171,6 +172,7 @@ def _review_api(
             f"generated/{api.name}/ does not match its inputs ({STAMP_NAME}): the client diff is of the committed "
             "output; run `nox -s generate`"
         )
+    review.usages = find_usages(api.root, review.client.diff.removed, review.client.remaining)
     for key in [*((c.rule, c.location) for c in changes if c.breaking), *(f.key for f in review.new_lint)]:
         for ack in acks:
             if ack.matches(api.name, *key):
@@ -226,7 +228,8 @@ def _client_diff(api: API, base_api: API | None, base_root: Path) -> ClientDiff:
             path.relative_to(base_api.client_dir).as_posix(): path.read_text(encoding="utf-8")
             for path in sorted(base_dir.rglob("*.py"))
         }
-    return ClientDiff(api.package, diff_surfaces(public_api(base_files), public_api(head_files)), _stale(api))
+    head = public_api(head_files)
+    return ClientDiff(api.package, diff_surfaces(public_api(base_files), head), _stale(api), sorted(head))
 
 
 def _stale(api: API) -> bool:

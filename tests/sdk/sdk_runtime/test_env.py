@@ -65,3 +65,30 @@ def test_read_env_uses_os_environ_by_default(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("SDK_TEST_VALUE", "from-os")
     variables = [EnvVar("SDK_TEST_VALUE", "value", "a value"), EnvVar("SDK_TEST_OTHER", "other", "x", default="d")]
     assert read_env(variables) == {"value": "from-os", "other": "d"}
+
+
+@pytest.mark.parametrize(
+    ("client", "environ", "flag"),
+    [
+        (
+            Mash,
+            {"MASH_USERNAME": "u", "MASH_PASSWORD": "p", "MASH_BASE_URL": "http://127.0.0.1:8080/api"},
+            "MASH_ALLOW_INSECURE=1",
+        ),
+        (
+            MyCashflow,
+            {
+                "MYCASHFLOW_USERNAME": "u",
+                "MYCASHFLOW_API_KEY": "k",
+                "MYCASHFLOW_BASE_URL": "http://127.0.0.1:8443/api/v1",
+            },
+            "MYCASHFLOW_ALLOW_INSECURE=1",
+        ),
+    ],
+)
+def test_from_env_with_plain_http_names_the_variable_that_allows_it(
+    client: type[Mash] | type[MyCashflow], environ: dict[str, str], flag: str
+) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        client.from_env(environ)
+    assert flag in str(raised.value) and "allow_insecure=True" not in str(raised.value)

@@ -6,6 +6,7 @@ import argparse
 
 from starlette.testclient import TestClient
 
+from mash_sdk import Mash
 from simulators._serving import ServeOptions
 from simulators.mash.serve import SIMULATOR
 
@@ -41,3 +42,12 @@ def test_the_store_cap_evicts_the_oldest_orders() -> None:
             for i in ids
         ]
     assert codes == [400, 200, 200]
+
+
+def test_the_sdk_settings_for_the_simulator_build_a_working_client() -> None:
+    parser = argparse.ArgumentParser()
+    SIMULATOR.add_arguments(parser)
+    args = parser.parse_args(["--username", "shop", "--password", "pw"])
+    assert SIMULATOR.environment is not None
+    environ = dict(SIMULATOR.environment(args, ServeOptions("127.0.0.1", 8080, False, 10), None))
+    assert Mash.from_env(environ).base_url == "http://127.0.0.1:8080/api"

@@ -75,6 +75,16 @@ def test_serves_https_with_the_printed_ca_and_answers_plain_http_with_400(served
     assert refused.status_code == 400 and "HTTPS" in refused.json()["errors"]["scheme"][0]
 
 
+def test_the_start_up_lines_say_plain_http_gets_400_and_export_the_sdk_settings(
+    served: tuple[list[str], int, int],
+) -> None:
+    banner, port, plain = served
+    plain_line = next(line for line in banner if line.startswith("plain HTTP"))
+    assert f":{plain}" in plain_line and "400" in plain_line and "answers it" not in plain_line
+    export = next(line for line in banner if line.startswith("export "))
+    assert f"MYCASHFLOW_BASE_URL=https://127.0.0.1:{port}/api/v1" in export and "MYCASHFLOW_CA_FILE=" in export
+
+
 def test_the_readme_names_the_default_api_user() -> None:
     readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
     assert DEFAULT_USER.email in readme and DEFAULT_USER.api_key in readme

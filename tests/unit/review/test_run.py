@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from specforge._yaml import loads
 from specforge.apis import load_apis
 from specforge.cli import main
 from specforge.generate import regenerate
@@ -212,3 +213,77 @@ def test_the_module_entry_point_exits_with_the_review_status(repo: Path) -> None
     assert completed.returncode == 1, completed.stderr
     rules = {c["rule"] for c in json.loads(completed.stdout)["apis"]["demo"]["changes"]}
     assert rules == {"request-parameter-type-changed"}
+
+
+SHIPPED_ACKS = Path(__file__).resolve().parents[3] / "review" / "acknowledged.yaml"
+
+
+def _shipped_empty() -> str:
+    """The shipped file as a person finds it with no entry yet: its comments and the `acknowledged:` key."""
+    text = SHIPPED_ACKS.read_text()
+    return text[: text.index("acknowledged:\n") + len("acknowledged:\n")]
+
+
+SECOND_OPERATION = """\
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+"""
+
+
+def test_one_property_change_is_one_row_and_the_printed_acknowledgement_pastes_into_the_shipped_file(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(repo, SPEC, "components:\n", SECOND_OPERATION)
+    _commit(repo, "a second operation returns Thing")
+    _edit(repo, SPEC, "        status: {type: string, enum: [Open, Closed]}\n", "")
+    _edit(repo, SPEC, 'one: {value: {id: "1", status: Open, kind: 1}}', 'one: {value: {id: "1", kind: 1}}')
+
+    assert main(["review", "--base", "HEAD"]) == 1
+    markdown = capsys.readouterr().out
+    rows = [line for line in markdown.splitlines() if line.startswith("| **breaking** | `response-optional")]
+    assert len(rows) == 1, rows
+    assert "in 2 operations: `GET /things`, `GET /things/{id}`" in rows[0]
+    assert markdown.count("property status: removed (`response-optional-property-removed`)") == 1  # changelog
+    block = markdown.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert "rule: response-optional-property-removed" in block and "location: '* response[200]" in block
+
+    (repo / "review").mkdir()
+    filled = block.replace("reason:   #", "reason: the vendor dropped it #")
+    (repo / "review" / "acknowledged.yaml").write_text(_shipped_empty() + filled)
+    assert main(["review", "--base", "HEAD"]) == 0
+    assert "(+2 acknowledged)" in capsys.readouterr().out
+
+
+def test_the_shipped_acknowledgements_file_takes_an_appended_entry() -> None:
+    entry = "  - {api: mash, rule: x, location: y, reason: z}\n"
+    assert loads(_shipped_empty() + entry, SHIPPED_ACKS)["acknowledged"] == [
+        {"api": "mash", "rule": "x", "location": "y", "reason": "z"}
+    ]
+    # With the entries it holds today, an appended one is read as the last.
+    assert loads(SHIPPED_ACKS.read_text() + entry, SHIPPED_ACKS)["acknowledged"][-1]["rule"] == "x"
+
+
+def test_hand_written_code_using_a_removed_client_name_is_a_warning(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "src").mkdir()
+    (repo / "src" / "shop.py").write_text("def label(thing):\n    return thing.status\n")
+    (repo / "tests").mkdir()
+    (repo / "tests" / "test_other.py").write_text("def test_id(thing):\n    assert thing.id\n")
+    _edit(repo, SPEC, "        status: {type: string, enum: [Open, Closed]}\n", "")
+    _edit(repo, SPEC, 'one: {value: {id: "1", status: Open, kind: 1}}', 'one: {value: {id: "1", kind: 1}}')
+    regenerate(list(load_apis(repo).values()), repo)
+
+    main(["review", "--base", "main"])
+    markdown = capsys.readouterr().out
+    assert "**Warning:** hand-written code" in markdown
+    assert "- `status`: `src/shop.py:2`" in markdown and "test_other.py" not in markdown
+    assert "warning: 1 hand-written file(s) still use names removed from the client" in markdown.splitlines()[-1]

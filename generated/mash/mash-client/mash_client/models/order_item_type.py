@@ -4,11 +4,14 @@ from enum import IntEnum
 
 
 class OrderItemType(IntEnum):
-    VALUE_1 = 1
-    VALUE_2 = 2
-    VALUE_3 = 3
-    VALUE_4 = 4
-    VALUE_5 = 5
+    """Type of an order item: 1=product 2=shipping cost 3=handling cost 4=discount (negative) 5=correction (positive or
+    negative)"""
+
+    PRODUCT = 1
+    SHIPPING_COST = 2
+    HANDLING_COST = 3
+    DISCOUNT = 4
+    CORRECTION = 5
 
     def __str__(self) -> str:
         return str(self.value)

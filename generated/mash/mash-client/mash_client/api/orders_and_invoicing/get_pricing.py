@@ -21,8 +21,8 @@ from ...types import (
 
 def _get_kwargs(
     *,
-    merchant_id: str,
-    order_amount: str | Unset = UNSET,
+    merchant_id: int,
+    order_amount: float | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -143,8 +143,8 @@ def _success(client: ClientLike, response: httpx.Response) -> Pricing:
 def sync_detailed(
     *,
     client: ClientLike,
-    merchant_id: str,
-    order_amount: str | Unset = UNSET,
+    merchant_id: int,
+    order_amount: float | Unset = UNSET,
 ) -> Response[Error | Pricing]:
     """Get pricing
 
@@ -155,8 +155,8 @@ def sync_detailed(
     calculating payment options.
 
     Args:
-        merchant_id (str):
-        order_amount (str | Unset):
+        merchant_id (int):
+        order_amount (float | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,8 +181,8 @@ def sync_detailed(
 def sync(
     *,
     client: ClientLike,
-    merchant_id: str,
-    order_amount: str | Unset = UNSET,
+    merchant_id: int,
+    order_amount: float | Unset = UNSET,
 ) -> Pricing:
     """Get pricing
 
@@ -193,8 +193,8 @@ def sync(
     calculating payment options.
 
     Args:
-        merchant_id (str):
-        order_amount (str | Unset):
+        merchant_id (int):
+        order_amount (float | Unset):
 
     Raises:
         Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
@@ -219,8 +219,8 @@ def sync(
 async def asyncio_detailed(
     *,
     client: ClientLike,
-    merchant_id: str,
-    order_amount: str | Unset = UNSET,
+    merchant_id: int,
+    order_amount: float | Unset = UNSET,
 ) -> Response[Error | Pricing]:
     """Get pricing
 
@@ -231,8 +231,8 @@ async def asyncio_detailed(
     calculating payment options.
 
     Args:
-        merchant_id (str):
-        order_amount (str | Unset):
+        merchant_id (int):
+        order_amount (float | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -255,8 +255,8 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: ClientLike,
-    merchant_id: str,
-    order_amount: str | Unset = UNSET,
+    merchant_id: int,
+    order_amount: float | Unset = UNSET,
 ) -> Pricing:
     """Get pricing
 
@@ -267,8 +267,8 @@ async def asyncio(
     calculating payment options.
 
     Args:
-        merchant_id (str):
-        order_amount (str | Unset):
+        merchant_id (int):
+        order_amount (float | Unset):
 
     Raises:
         Exception: `client.error_for(response)` for any status not documented as a success: errors.ApiError
