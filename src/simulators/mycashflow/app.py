@@ -9,6 +9,7 @@ from .._serving import (
     DEFAULT_MAX_RECORD_BYTES,
     DEFAULT_MAX_STORE_BYTES,
     ApiBinding,
+    Harness,
     SimClock,
     Spec,
     build_app,
@@ -46,6 +47,7 @@ def create_app(
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     spec: Spec | None = None,
     v0_spec: Spec | None = None,
+    harness: Harness | None = None,
 ) -> ASGIApp:
     """A fresh store: empty, or seeded with `seed`; `https_only=False` accepts plain HTTP (benchmarks)."""
     spec = spec or load_spec("mycashflow")
@@ -84,7 +86,11 @@ def create_app(
         require_accept_json=False,
         require_json_content_type=False,
     )
-    versions = _Versions(build_app(binding, control=control), build_app(v0), v0_spec.base_path)
+    # One harness for both versions: one journal and one set of fault rules for the whole store.
+    harness = harness or Harness.of(journal_size=Harness().journal.size if control else 0)
+    versions = _Versions(
+        build_app(binding, control=control, harness=harness), build_app(v0, harness=harness), v0_spec.base_path
+    )
     return StoreGate(versions, gate, storename=settings.storename, https_only=https_only)
 
 
