@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from simulators.cli import main
 from simulators._serving import Harness, parse_fault
 from simulators._serving.journal import Journal, redact
+from simulators.cli import main
 from simulators.mash import DEFAULT_MERCHANT, create_app
 
 AUTH = (DEFAULT_MERCHANT.username, DEFAULT_MERCHANT.password)
