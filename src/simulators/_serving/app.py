@@ -85,6 +85,8 @@ class ApiBinding:
     # Optional: rewrite a parsed JSON body before validation (tolerant reading of published shapes, see
     # tolerance.py); None → the body is validated as sent.
     normalize_body: Callable[[Operation, Any], Any] | None = None
+    # Optional: told of every 2xx a handler returned (e.g. to send webhooks); runs on the event loop.
+    observe: Callable[[Operation, Call, Reply], None] | None = None
 
 
 def build_app(
@@ -248,7 +250,10 @@ class _SpecApp:
     def _handle(self, operation: Operation, call: Call) -> Reply:
         binding = self._binding
         try:
-            return self._handlers[operation.operation_id](call)
+            reply = self._handlers[operation.operation_id](call)
+            if binding.observe is not None and 200 <= reply[0] < 300:
+                binding.observe(operation, call, reply)
+            return reply
         except binding.domain_error as exc:
             return binding.render_error(exc)
         except RecordTooLarge as exc:

@@ -88,9 +88,21 @@ def control_routes(hooks: ControlHooks, prefix: str = "/_sim", harness: Harness 
         )
         return _json(200, {"requests": found, "size": journal.size})
 
+    async def deliveries(request: Request) -> Response:
+        if request.method == "DELETE":
+            harness.outbox.clear()
+        return _json(200, {"deliveries": harness.outbox.list()})
+
+    async def redeliver(request: Request) -> Response:
+        key = request.path_params["delivery"]
+        found = harness.outbox.redeliver(int(key)) if key.isdigit() and len(key) < 12 else None
+        return _json(404, {"error": "no such delivery"}) if found is None else _json(202, found.to_json())
+
     return [
         Route(f"{prefix}/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route(f"{prefix}/requests", requests, methods=["GET", "DELETE"]),
+        Route(f"{prefix}/deliveries", deliveries, methods=["GET", "DELETE"]),
+        Route(f"{prefix}/deliveries/{{delivery}}/redeliver", redeliver, methods=["POST"]),
         Route(f"{prefix}/reset", reset, methods=["POST"]),
         Route(f"{prefix}/seed", seed, methods=["POST"]),
         Route(f"{prefix}/clock", clock, methods=["GET"]),

@@ -1,4 +1,5 @@
-"""What a tester adds to a simulator: fault rules and the request journal, shared by every app of one API."""
+"""What a tester adds to a simulator: fault rules, the request journal and the webhook outbox, shared by
+every app of one API."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .faults import FaultRule, FaultSet
 from .journal import DEFAULT_JOURNAL_SIZE, Journal
+from .webhooks import Outbox
 
 __all__ = ["Harness"]
 
@@ -17,7 +19,8 @@ class Harness:
 
     faults: FaultSet = field(default_factory=FaultSet)
     journal: Journal = field(default_factory=Journal)
+    outbox: Outbox = field(default_factory=Outbox)
 
     @classmethod
     def of(cls, faults: Iterable[FaultRule] = (), journal_size: int = DEFAULT_JOURNAL_SIZE) -> Harness:
-        return cls(FaultSet.of(faults), Journal(journal_size))
+        return cls(FaultSet.of(faults), Journal(journal_size), Outbox())
