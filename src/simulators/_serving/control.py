@@ -9,10 +9,11 @@ from typing import Any
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from .clock import SimClock
+from .console import CONSOLE_HTML
 from .faults import parse_fault
 from .harness import Harness
 
@@ -27,6 +28,8 @@ class ControlHooks:
     reset: Callable[[], None]
     seed: Callable[[Any], object]
     inspect: Callable[[str, str, dict[str, str]], object | None]  # (kind, id, query) → JSON-able
+    # The console's store section: {section name: [row objects]}, e.g. the latest orders with their states.
+    overview: Callable[[], dict[str, list[dict[str, Any]]]] | None = None
 
 
 def control_routes(hooks: ControlHooks, prefix: str = "/_sim", harness: Harness | None = None) -> list[Route]:
@@ -98,7 +101,20 @@ def control_routes(hooks: ControlHooks, prefix: str = "/_sim", harness: Harness 
         found = harness.outbox.redeliver(int(key)) if key.isdigit() and len(key) < 12 else None
         return _json(404, {"error": "no such delivery"}) if found is None else _json(202, found.to_json())
 
+    async def console(_: Request) -> Response:
+        # No external assets; the page's script may only talk to this origin.
+        policy = (
+            "default-src 'none'; img-src data:; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+            "connect-src 'self'"
+        )
+        return HTMLResponse(CONSOLE_HTML, headers={"content-security-policy": policy})
+
+    async def overview(_: Request) -> Response:
+        return _json(200, {} if hooks.overview is None else hooks.overview())
+
     return [
+        Route(f"{prefix}/", console, methods=["GET"]),
+        Route(f"{prefix}/overview", overview, methods=["GET"]),
         Route(f"{prefix}/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route(f"{prefix}/requests", requests, methods=["GET", "DELETE"]),
         Route(f"{prefix}/deliveries", deliveries, methods=["GET", "DELETE"]),
