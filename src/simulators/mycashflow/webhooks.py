@@ -5,7 +5,7 @@ and its Finnish twin /fi/tiedotteet/uusi-webhooks-api-korvaa-webhooks-laajennuks
 `topic` (the example: `order.created`), `expands` (order expansions) and a `url`; the store then "sends a
 message about the event" to that URL, and the subscription's `uuid` "will be used to validate the Webhooks
 messages". Not documented [U], chosen here and listed in README.md: the other topic names (`order.updated`
-for every later order change, v0 actions included; `stock.updated`), the message's shape
+for the v0 order actions; `stock.updated`), the message's shape
 `{"uuid", "topic", "event", "created_at", "data"}` with `data` the order as `GET /orders/{id}` shows it with the
 subscription's expands (or the stock item), and the absence of any signature header.
 """
@@ -24,7 +24,7 @@ from .views import parse_expand, render
 
 __all__ = ["V0_TOPICS", "V1_TOPICS", "webhook_observer"]
 
-V1_TOPICS = {"createOrder": "order.created", "updateOrder": "order.updated", "updateStockItem": "stock.updated"}
+V1_TOPICS = {"createOrder": "order.created", "updateStockItem": "stock.updated"}
 V0_TOPICS = dict.fromkeys(
     ("cancelOrder", "quickProcessOrder", "completeOrderShipment", "markOrderPaymentPaid", "markOrderPaymentUnpaid",
      "markOrderPaymentCancelled", "activateOrderPayment"),

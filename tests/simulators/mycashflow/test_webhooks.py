@@ -13,7 +13,10 @@ from starlette.types import Receive, Scope, Send
 
 from mycashflow_sdk import WebhookError, parse_webhook
 from simulators._serving import running_in_thread
+from simulators._serving.spec import load_spec
+from simulators._serving.validation import compile_operations
 from simulators.mycashflow import create_app
+from simulators.mycashflow.webhooks import V0_TOPICS, V1_TOPICS
 
 from .conftest import AUTH
 
@@ -129,3 +132,9 @@ def test_a_subscription_outside_loopback_is_never_called(store: httpx.Client) ->
     _order(store)
     (delivery,) = store.get("/_sim/deliveries").json()["deliveries"]
     assert delivery["state"] == "refused" and "loopback" in delivery["attempts"][0]["error"]
+
+
+@pytest.mark.parametrize(("api", "topics"), [("mycashflow", V1_TOPICS), ("mycashflow_v0", V0_TOPICS)])
+def test_every_operation_that_sends_a_topic_exists_in_its_spec(api: str, topics: dict[str, str]) -> None:
+    served = {operation.operation_id for operation in compile_operations(load_spec(api))}
+    assert set(topics) <= served, sorted(set(topics) - served)
