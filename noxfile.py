@@ -137,6 +137,12 @@ def serve(session: nox.Session) -> None:
     _run(session, "python", "-m", "simulators", "serve", *session.posargs)
 
 
+@nox.session(default=False, venv_backend="none")
+def proxy(session: nox.Session) -> None:
+    """Validating proxy (`-- mash --upstream URL --port 8081`): forwards, checks, records a cassette and a report."""
+    _run(session, "python", "-m", "trafficcheck", "proxy", *session.posargs)
+
+
 @nox.session(name="fetch-specs", default=False, venv_backend="none")
 def fetch_specs(session: nox.Session) -> None:
     """Download vendored specs (e.g. `-- mycashflow --url URL`), record provenance, report overlay health."""
