@@ -24,7 +24,8 @@ SCREENSHOT_TO = "SIM_CONSOLE_SCREENSHOT"
 
 
 def _severe(driver: webdriver.Chrome) -> list[dict[str, object]]:
-    return [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
+    entries: list[dict[str, object]] = driver.get_log("browser")  # type: ignore[no-untyped-call]
+    return [entry for entry in entries if entry.get("level") == "SEVERE"]
 
 
 def test_the_console_shows_an_order_expiring_when_the_clock_is_advanced(
