@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import nox
@@ -61,9 +63,57 @@ def drift(session: nox.Session) -> None:
     _run(session, "python", "-m", "specforge", "drift", *session.posargs)
 
 
+# The Mash redirect page is tested in a real headless browser: Debian's chromium + chromedriver, never one
+# selenium-manager downloads. The tests session brings it itself when it may (root, apt-get, and CI or the opt-in
+# variable set), else stops before pytest with the command to run: a missing browser is never a skip.
+BROWSER_TESTS = ROOT / "tests" / "simulators" / "mash" / "test_redirect_browser.py"
+BROWSER_PROGRAMS = ("chromium", "chromedriver")
+BROWSER_INSTALL = ("apt-get", "install", "-y", "--no-install-recommends", "chromium", "chromium-driver")
+BROWSER_OPT_IN = "SPECFORGE_INSTALL_BROWSER"
+_VALUED = {"-k", "-m", "-p", "-o", "-c", "--deselect", "--ignore", "--ignore-glob", "--rootdir", "--basetemp"}
+
+
+def browser_needed(posargs: Sequence[str], root: Path = ROOT) -> bool:
+    """Whether this pytest run collects the browser tests: no path given, or a path holding them (or inside them)."""
+    args = [arg for i, arg in enumerate(posargs) if not arg.startswith("-") and (i == 0 or posargs[i - 1] not in _VALUED)]
+    paths = [path for path in ((root / arg.split("::", 1)[0]).resolve() for arg in args) if path.exists()]
+    target = BROWSER_TESTS.resolve()
+    return not paths or any(path == target or path in target.parents for path in paths)
+
+
+def browser_plan(
+    env: Mapping[str, str], which: Callable[[str], str | None], is_root: bool
+) -> tuple[str, list[list[str]]]:
+    """("ready"|"install"|"stop", commands): install only when permitted; otherwise the commands a person runs."""
+    if all(which(program) for program in BROWSER_PROGRAMS):
+        return "ready", []
+    commands = [["apt-get", "update", "-qq"], list(BROWSER_INSTALL)]
+    permitted = is_root and which("apt-get") is not None and bool(env.get("CI") or env.get(BROWSER_OPT_IN))
+    return ("install" if permitted else "stop"), commands
+
+
+def _ensure_browser(session: nox.Session) -> None:
+    """Install chromium + chromedriver when missing and permitted, else stop with the exact command."""
+    if not browser_needed(session.posargs):
+        return
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    verdict, commands = browser_plan(os.environ, shutil.which, is_root)
+    if verdict == "install":
+        for command in commands:
+            session.run(*command, external=True, env={"DEBIAN_FRONTEND": "noninteractive"})
+    elif verdict == "stop":
+        shown = " && ".join(("" if is_root else "sudo ") + " ".join(command) for command in commands)
+        session.error(
+            f"the browser tests ({BROWSER_TESTS.relative_to(ROOT)}) need Debian's chromium and chromedriver.\n"
+            f"Run: {shown}\n"
+            f"(or, as root, set {BROWSER_OPT_IN}=1 and nox -s tests installs them itself)"
+        )
+
+
 @nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
     """Unit, quirk-ledger, generated-client and security tests (tests/security drives the contract suite)."""
+    _ensure_browser(session)
     _run(session, "pytest", "--hypothesis-profile=tests", *session.posargs)
 
 
