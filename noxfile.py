@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import sys
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -23,7 +24,7 @@ CLIENT_INSTALLS = [arg for path in GENERATED_CLIENTS for arg in ("-e", path)]  #
 # (pyproject.toml, the set of generated clients), so no session re-runs `pip install` (what `-R` gives
 # ordinary nox sessions, here by default). nox has no shared-venv option, hence venv_backend "none" + this helper.
 SHARED_VENV = ROOT / ".nox" / "shared"
-SHARED_INSTALL = ["-e", ".[test,lint,sim,contract,coverage]", *CLIENT_INSTALLS]
+SHARED_INSTALL = ["-e", ".[test,lint,sim,contract,coverage,dist]", *CLIENT_INSTALLS]
 
 
 def _shared(session: nox.Session) -> dict[str, str]:
@@ -75,7 +76,8 @@ _VALUED = {"-k", "-m", "-p", "-o", "-c", "--deselect", "--ignore", "--ignore-glo
 
 def browser_needed(posargs: Sequence[str], root: Path = ROOT) -> bool:
     """Whether this pytest run collects the browser tests: no path given, or a path holding them (or inside them)."""
-    args = [arg for i, arg in enumerate(posargs) if not arg.startswith("-") and (i == 0 or posargs[i - 1] not in _VALUED)]
+    values = {i + 1 for i, arg in enumerate(posargs) if arg in _VALUED}  # `-k tests`: "tests" is no path
+    args = [arg for i, arg in enumerate(posargs) if not arg.startswith("-") and i not in values]
     paths = [path for path in ((root / arg.split("::", 1)[0]).resolve() for arg in args) if path.exists()]
     target = BROWSER_TESTS.resolve()
     return not paths or any(path == target or path in target.parents for path in paths)
@@ -197,3 +199,60 @@ def fetch_specs(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks side by side with their anchors (`-- --quick` in CI, `-- --write-markdown` to publish)."""
     _run(session, "python", "-m", "benchmarks.run", *session.posargs)
+
+
+DIST_DIR = ROOT / "build" / "dist"
+
+
+@nox.session(default=False, venv_backend="none")
+def build(session: nox.Session) -> None:
+    """sdist + wheel of every distribution, `twine check`, then all wheels in a fresh venv and smoke-tested there."""
+    staging, smoke = ROOT / "build" / "dist-src", ROOT / "build" / "smoke"
+    for folder in (DIST_DIR, staging, smoke):
+        shutil.rmtree(folder, ignore_errors=True)
+    _run(session, "python", "-m", "specforge.dist", "assemble", "--into", str(staging))
+    for project in sorted(path for path in staging.iterdir() if path.is_dir()):
+        _run(session, "python", "-m", "build", "--no-isolation", "--outdir", str(DIST_DIR), str(project), "--quiet")
+    _run(session, "twine", "check", "--strict", *sorted(str(path) for path in DIST_DIR.iterdir()))
+    wheels = sorted(DIST_DIR.glob("*.whl"))
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            metadata = next(name for name in archive.namelist() if name.endswith(".dist-info/METADATA"))
+            requires = [
+                line[15:] for line in archive.read(metadata).decode().splitlines() if line.startswith("Requires-Dist: ")
+            ]
+        session.log(f"{wheel.name}: {wheel.stat().st_size / 1024:.0f} KiB; requires {', '.join(requires) or 'nothing'}")
+    # A fresh venv outside the repository, nothing of it on sys.path: only what the wheels and their dependencies bring.
+    session.run(sys.executable, "-m", "venv", str(smoke / "venv"), external=True)
+    python = smoke / "venv" / ("Scripts" if os.name == "nt" else "bin") / "python"
+    session.run(str(python), "-m", "pip", "install", "--quiet", *map(str, wheels), external=True)
+    shutil.copyfile(ROOT / "packaging" / "smoke.py", smoke / "smoke.py")
+    outer = {key: os.environ[key] for key in ("HOME", "TMPDIR", "LANG") if key in os.environ}
+    env = outer | {"PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    with session.chdir(smoke):
+        session.run(str(python), "smoke.py", str(ROOT), env=env, include_outer_env=False, external=True)
+
+
+@nox.session(default=False, venv_backend="none")
+def release(session: nox.Session) -> None:
+    """`-- API --base REF`: apply `nox -s review`'s suggested bump to the client's version and its CHANGELOG.md."""
+    args = list(session.posargs)
+    if len(args) != 3 or args[1] != "--base":
+        session.error("usage: nox -s release -- API --base REF   (REF: the commit of the last release)")
+    report = ROOT / "build" / f"review-{args[0]}.json"
+    report.parent.mkdir(exist_ok=True)
+    _run(
+        session,
+        "python",
+        "-m",
+        "specforge",
+        "review",
+        args[0],
+        "--base",
+        args[2],
+        "--format",
+        "json",
+        "-o",
+        str(report),
+    )
+    _run(session, "python", "-m", "specforge.dist", "release", args[0], "--review", str(report))

@@ -75,9 +75,9 @@ def test_the_session_stops_before_pytest_and_prints_the_command(tmp_path: Path) 
     (nox_bin / "python").symlink_to(sys.executable)
     env = {key: value for key, value in os.environ.items() if key not in ("CI", noxfile.BROWSER_OPT_IN)}
     env["PATH"] = str(nox_bin)
+    nox = [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "--envdir", str(tmp_path / "envs")]
     result = subprocess.run(
-        [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "--envdir", str(tmp_path / "envs")]
-        + ["-s", "tests", "--", BROWSER_TEST],
+        [*nox, "-s", "tests", "--", BROWSER_TEST],
         capture_output=True,
         text=True,
         env=env,
