@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import sys
+import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -232,8 +233,8 @@ DIST_DIR = ROOT / "build" / "dist"
 @nox.session(default=False, venv_backend="none")
 def build(session: nox.Session) -> None:
     """sdist + wheel of every distribution, `twine check`, then all wheels in a fresh venv and smoke-tested there."""
-    staging, smoke = ROOT / "build" / "dist-src", ROOT / "build" / "smoke"
-    for folder in (DIST_DIR, staging, smoke):
+    staging = ROOT / "build" / "dist-src"
+    for folder in (DIST_DIR, staging):
         shutil.rmtree(folder, ignore_errors=True)
     _run(session, "python", "-m", "specforge.dist", "assemble", "--into", str(staging))
     for project in sorted(path for path in staging.iterdir() if path.is_dir()):
@@ -247,15 +248,18 @@ def build(session: nox.Session) -> None:
                 line[15:] for line in archive.read(metadata).decode().splitlines() if line.startswith("Requires-Dist: ")
             ]
         session.log(f"{wheel.name}: {wheel.stat().st_size / 1024:.0f} KiB; requires {', '.join(requires) or 'nothing'}")
-    # A fresh venv outside the repository, nothing of it on sys.path: only what the wheels and their dependencies bring.
-    session.run(sys.executable, "-m", "venv", str(smoke / "venv"), external=True)
-    python = smoke / "venv" / ("Scripts" if os.name == "nt" else "bin") / "python"
-    session.run(str(python), "-m", "pip", "install", "--quiet", *map(str, wheels), external=True)
-    shutil.copyfile(ROOT / "packaging" / "smoke.py", smoke / "smoke.py")
-    outer = {key: os.environ[key] for key in ("HOME", "TMPDIR", "LANG") if key in os.environ}
-    env = outer | {"PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    with session.chdir(smoke):
-        session.run(str(python), "smoke.py", str(ROOT), env=env, include_outer_env=False, external=True)
+    # A fresh venv outside the repository (a temporary folder), nothing of the checkout on sys.path: only what the
+    # wheels and their dependencies bring.
+    with tempfile.TemporaryDirectory(prefix="specforge-smoke-") as scratch:
+        smoke = Path(scratch)
+        session.run(sys.executable, "-m", "venv", str(smoke / "venv"), external=True)
+        python = smoke / "venv" / ("Scripts" if os.name == "nt" else "bin") / "python"
+        session.run(str(python), "-m", "pip", "install", "--quiet", *map(str, wheels), external=True)
+        shutil.copyfile(ROOT / "packaging" / "smoke.py", smoke / "smoke.py")
+        outer = {key: os.environ[key] for key in ("HOME", "TMPDIR", "LANG") if key in os.environ}
+        env = outer | {"PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+        with session.chdir(smoke):
+            session.run(str(python), "smoke.py", str(ROOT), env=env, include_outer_env=False, external=True)
 
 
 @nox.session(default=False, venv_backend="none")
