@@ -14,7 +14,7 @@ from ._measure import Figure
 from .client_overhead import in_process
 from .contract import contract_rate
 from .regen import regeneration, scaling
-from .serving import client_call, mash_memory, mash_vs_prism, mycashflow_vs_prism
+from .serving import client_call, mash_journal_cost, mash_memory, mash_vs_prism, mycashflow_vs_prism
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,6 +70,7 @@ def main() -> None:
         "regen": lambda: [regeneration(runs)],
         "scaling": lambda: scaling([1, 2] if args.quick else [1, 10, 100], runs if args.quick else 3),
         "mash-load": lambda: mash_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
+        "mash-journal": lambda: mash_journal_cost(1 if args.quick else 3, 2 if args.quick else 5),
         "mash-memory": lambda: [mash_memory(10_000, 1_000) if args.quick else mash_memory(100_000, 10_000)],
         "mycashflow-load": lambda: mycashflow_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
         "client": lambda: [

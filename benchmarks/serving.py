@@ -19,7 +19,7 @@ from mash_sdk import Mash
 from ._measure import Figure, Stats, paired_per_call_us
 from ._servers import PRISM_VERSION, WrkResult, ensure_prism, ensure_wrk, free_port, rss_mib, running, wrk
 
-__all__ = ["client_call", "mash_memory", "mash_vs_prism", "mycashflow_vs_prism"]
+__all__ = ["client_call", "mash_journal_cost", "mash_memory", "mash_vs_prism", "mycashflow_vs_prism"]
 
 ROOT = Path(__file__).resolve().parents[1]
 USER, PASSWORD = "simulator", "simulator-password"  # the simulator's printed default merchant: not secrets
@@ -164,6 +164,44 @@ def mycashflow_vs_prism(runs: int, seconds: float) -> list[Figure]:
     )  # fmt: skip
     figure.met = figure.ratio is not None and figure.ratio >= 2.0
     return [figure]
+
+
+def mash_journal_cost(runs: int, seconds: float) -> list[Figure]:
+    """Create and get order with the request journal on (`--control`, 1,000 entries) vs off (`--journal-size 0`).
+
+    Both servers run at once and the runs alternate, so background load on a shared machine hits both alike.
+    """
+    names = (
+        "Mash simulator create order with the request journal, req/s at 16 connections",
+        "Mash simulator GET order with the request journal, req/s at 16 connections",
+    )
+    if ensure_wrk() is None:
+        return [_missing(name, "wrk could not be installed (apt-get wrk)") for name in names]
+    on_port, off_port = free_port(), free_port()
+    with (
+        running(_simulator(on_port, "--control"), on_port),
+        running(_simulator(off_port, "--control", "--journal-size", "0"), off_port),
+    ):
+        bases = {"on": f"http://127.0.0.1:{on_port}", "off": f"http://127.0.0.1:{off_port}"}
+        ids = {key: _seed_order(base) for key, base in bases.items()}
+        results: dict[tuple[str, str], list[WrkResult]] = {}
+        for script, path in (("create_order.lua", None), ("get.lua", "get")):
+            for key, base in bases.items():  # warm-up, discarded
+                env = {"BENCH_PATH": f"/api/orders/{ids[key]}" if path else "/api/orders", "BENCH_AUTH": AUTH}
+                wrk(base, script, seconds, env)
+            for _ in range(runs):
+                for key, base in bases.items():
+                    env = {"BENCH_PATH": f"/api/orders/{ids[key]}" if path else "/api/orders", "BENCH_AUTH": AUTH}
+                    results.setdefault((script, key), []).append(wrk(base, script, seconds, env))
+    figures = []
+    for name, script in zip(names, ("create_order.lua", "get.lua"), strict=True):
+        figure = Figure(
+            name=name, unit="req/s", ours=_rate(results[(script, "on")]), anchor_name="journal off (--journal-size 0)",
+            anchor=_rate(results[(script, "off")]), target="≥ 0.90× (costs ≤ 10 %)", higher_is_better=True,
+        )  # fmt: skip
+        figure.met = figure.ratio is not None and figure.ratio >= 0.90
+        figures.append(figure)
+    return figures
 
 
 def _missing(name: str, why: str) -> Figure:

@@ -13,6 +13,8 @@ connections exist, closes the connections whose phase has run out, instead of a 
 from __future__ import annotations
 
 import asyncio
+import socket
+import struct
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -64,6 +66,7 @@ class _GuardedProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self.scope["extensions"] = {"simulators.abort": self.abort}  # type: ignore[dict-item]
         if self._head_since is None:
             self._head_since = self.loop.time()
         self._head_bytes = 0
@@ -104,6 +107,13 @@ class _GuardedProtocol(HttpToolsProtocol):
             b"connection: close\r\n\r\n%s" % (status, reason, len(body), body)
         )
         self.transport.close()
+
+    def abort(self) -> None:
+        """Reset the connection (RST, not FIN): the fault `kind=reset` (faults.py)."""
+        sock = self.transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.transport.abort()
 
     def expire(self, now: float) -> None:
         """Close the connection if its request head or body has taken longer than allowed."""
