@@ -68,7 +68,7 @@ def drift(session: nox.Session) -> None:
 # The Mash redirect page is tested in a real headless browser: Debian's chromium + chromedriver, never one
 # selenium-manager downloads. The tests session brings it itself when it may (root, apt-get, and CI or the opt-in
 # variable set), else stops before pytest with the command to run: a missing browser is never a skip.
-BROWSER_TESTS = ROOT / "tests" / "simulators" / "mash" / "test_redirect_browser.py"
+BROWSER_TESTS = "tests/**/test_*_browser.py"  # every module driving the browser is named so
 BROWSER_PROGRAMS = ("chromium", "chromedriver")
 BROWSER_INSTALL = ("apt-get", "install", "-y", "--no-install-recommends", "chromium", "chromium-driver")
 BROWSER_OPT_IN = "SPECFORGE_INSTALL_BROWSER"
@@ -80,8 +80,8 @@ def browser_needed(posargs: Sequence[str], root: Path = ROOT) -> bool:
     values = {i + 1 for i, arg in enumerate(posargs) if arg in _VALUED}  # `-k tests`: "tests" is no path
     args = [arg for i, arg in enumerate(posargs) if not arg.startswith("-") and i not in values]
     paths = [path for path in ((root / arg.split("::", 1)[0]).resolve() for arg in args) if path.exists()]
-    target = BROWSER_TESTS.resolve()
-    return not paths or any(path == target or path in target.parents for path in paths)
+    targets = [target.resolve() for target in root.glob(BROWSER_TESTS)]
+    return not paths or any(path == target or path in target.parents for path in paths for target in targets)
 
 
 def browser_plan(
@@ -107,7 +107,7 @@ def _ensure_browser(session: nox.Session) -> None:
     elif verdict == "stop":
         shown = " && ".join(("" if is_root else "sudo ") + " ".join(command) for command in commands)
         session.error(
-            f"the browser tests ({BROWSER_TESTS.relative_to(ROOT)}) need Debian's chromium and chromedriver.\n"
+            f"the browser tests ({BROWSER_TESTS}) need Debian's chromium and chromedriver.\n"
             f"Run: {shown}\n"
             f"(or, as root, set {BROWSER_OPT_IN}=1 and nox -s tests installs them itself)"
         )

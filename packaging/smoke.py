@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import simulators.console
+import simulators.scripts
 from specforge.apis import load_apis
 from specforge.clients import load_object, operation_module
 
@@ -55,7 +55,7 @@ def _settings(script: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
 
 def main(checkout: str) -> int:
     repo = Path(checkout).resolve()
-    shipped = simulators.console.SHIPPED
+    shipped = simulators.scripts.SHIPPED
     for module in (simulators, importlib.import_module("specforge")):
         assert repo not in Path(module.__file__ or "").resolve().parents, f"{module.__name__} from the checkout"
     for api in load_apis(shipped).values():

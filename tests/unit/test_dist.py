@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from simulators.console import api_of
+from simulators.scripts import api_of
 from specforge.apis import find_root, load_apis
 from specforge.dist import Distribution, assemble, bump, distributions, release
 from specforge.errors import SpecforgeError
@@ -65,8 +65,8 @@ def test_the_simulators_wheel_has_one_console_script_per_simulator_and_ships_the
 ) -> None:
     sims = dists["specforge-simulators"]
     assert sims.scripts == {
-        "mash-simulator": "simulators.console:main",
-        "mycashflow-simulator": "simulators.console:main",
+        "mash-simulator": "simulators.scripts:main",
+        "mycashflow-simulator": "simulators.scripts:main",
     }
     assert "simulators/_data/generated/mash/openapi.yaml" in sims.data
     assert "simulators/_data/generated/mycashflow/STAMP.json" in sims.data
