@@ -42,6 +42,8 @@ class ProxyOptions:
     timeout_s: float = 30.0
     max_body_bytes: int = 10 * 1024 * 1024
     verify: bool | str = True  # the upstream's TLS check: True, False, or a CA file
+    # Another way to reach the upstream (tests, in-process recording: httpx.ASGITransport(app=simulator)).
+    transport: httpx.AsyncBaseTransport | None = None
 
 
 class ProxyApp:
@@ -104,6 +106,7 @@ class ProxyApp:
                     verify=self.options.verify,
                     follow_redirects=False,  # a redirect is an answer like any other: passed on
                     trust_env=False,
+                    transport=self.options.transport,
                 )
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
@@ -186,6 +189,7 @@ class ProxyApp:
         elapsed_ms = (time.perf_counter() - started) * 1000
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         entry: dict[str, Any] = {
+            "api": self.checker.api,
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "operation": checked.operation_id,
             "label": checked.label,
