@@ -10,10 +10,12 @@ does not compile) — the proxy refuses to start rather than check traffic again
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from urllib.parse import urlsplit
 
 from simulators._serving.runner import serve
@@ -61,6 +63,27 @@ def _replay(cassette: Path, output: Path | None) -> int:
     return 0 if all(result.same for result in results) else 1
 
 
+class _Stopped(Exception):
+    """SIGTERM, turned into an exception so the report is still written."""
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    raise _Stopped
+
+
+def _serve_until_stopped(app: ProxyApp, host: str, port: int) -> None:
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler that was there
+    # before it: KeyboardInterrupt for SIGINT, and for SIGTERM this one (the default would kill the process
+    # before the report is written).
+    previous = signal.signal(signal.SIGTERM, _stopped)
+    try:
+        serve(app, host, port)
+    except (KeyboardInterrupt, _Stopped):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "replay":
@@ -92,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with open_cassette(cassette_path) as cassette:
         app = ProxyApp(checker, options, cassette, report, say=lambda line: print(line, flush=True))
         print(f"trafficcheck proxy: http://{args.host}:{args.port} → {options.upstream} ({args.api})", flush=True)
-        serve(app, args.host, args.port)
+        _serve_until_stopped(app, args.host, args.port)
     json_path, md_path = report.write(out)
     for line in report.summary_lines():
         print(line, flush=True)
