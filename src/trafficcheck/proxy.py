@@ -143,12 +143,16 @@ class ProxyApp:
             return 502, [], b"", b"", f"the upstream's body broke off ({type(exc).__name__})"
         finally:
             await response.aclose()
+        # The body is passed whole (not chunked), so its length is declared again; a HEAD answer (no body) keeps
+        # the upstream's own Content-Length, which describes the body a GET would get.
+        keep_length = request.method == "HEAD"
         headers = [
             (name, value)
             for name, value in response.headers.raw
-            if name.decode("latin-1").lower() not in HOP_BY_HOP and name.lower() != b"content-length"
+            if name.decode("latin-1").lower() not in HOP_BY_HOP and (keep_length or name.lower() != b"content-length")
         ]
-        headers.append((b"content-length", str(len(raw)).encode()))
+        if not keep_length:
+            headers.append((b"content-length", str(len(raw)).encode()))
         try:
             copy = httpx.Response(response.status_code, headers=response.headers, stream=httpx.ByteStream(raw))
             decoded = copy.read()

@@ -201,3 +201,10 @@ def test_the_cli_serves_prints_a_line_per_exchange_and_a_summary_and_writes_the_
     report = json.loads((out / "deviations.json").read_text(encoding="utf-8"))
     assert report["api"] == "mash" and report["exchanges"] == 2
     assert "| `response /loyaltyTier` | undocumented-field |" in (out / "deviations.md").read_text(encoding="utf-8")
+
+
+def test_a_head_answer_keeps_the_upstreams_content_length(rig: Rig) -> None:
+    direct = httpx.head(rig.upstream + "/api/orders/1")
+    proxied = httpx.head(rig.proxy + "/api/orders/1")
+    assert proxied.status_code == direct.status_code == 200
+    assert proxied.headers["content-length"] == direct.headers["content-length"] != "0"
