@@ -215,6 +215,12 @@ def proxy(session: nox.Session) -> None:
     _run(session, "python", "-m", "trafficcheck", "proxy", *session.posargs)
 
 
+@nox.session(default=False, venv_backend="none")
+def replay(session: nox.Session) -> None:
+    """Replay a cassette against its API's simulator (`-- CASSETTE`): per exchange, status and body shape."""
+    _run(session, "python", "-m", "trafficcheck", "replay", *session.posargs)
+
+
 @nox.session(name="fetch-specs", default=False, venv_backend="none")
 def fetch_specs(session: nox.Session) -> None:
     """Download vendored specs (e.g. `-- mycashflow --url URL`), record provenance, report overlay health."""
