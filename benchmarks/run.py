@@ -11,11 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ._measure import Figure
-from .contract import contract_rate
+from .contract import contract_figures, contract_rate
 from .regen import regeneration, scaling
 from .serving import client_call, mash_memory, mash_vs_prism, mycashflow_vs_prism
 
 ROOT = Path(__file__).resolve().parents[1]
+KEPT = "<!-- kept by --write-markdown -->"
 
 
 def _machine() -> dict[str, object]:
@@ -72,7 +73,7 @@ def main() -> None:
         "mash-memory": lambda: [mash_memory(10_000, 1_000) if args.quick else mash_memory(100_000, 10_000)],
         "mycashflow-load": lambda: mycashflow_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
         "client": lambda: [client_call(200 if args.quick else 2000, runs)],
-        "contract": lambda: [contract_rate(1 if args.quick else 3)],
+        "contract": lambda: contract_figures(args.quick) + ([] if args.quick else [contract_rate(3)]),
     }
     figures: list[Figure] = []
     for name, group in groups.items():
@@ -86,7 +87,10 @@ def main() -> None:
     output = ROOT / ("BENCHMARKS.quick.json" if args.quick else "BENCHMARKS.json")
     output.write_text(json.dumps({"machine": machine, "figures": [f.as_dict() for f in figures]}, indent=2) + "\n")
     if args.write_markdown and not args.quick:
-        (ROOT / "BENCHMARKS.md").write_text("# Benchmarks (latest `nox -s bench`)\n\n" + table)
+        markdown = ROOT / "BENCHMARKS.md"
+        # What follows the marker (e.g. the contract suite's profile) is written by hand and kept.
+        kept = markdown.read_text(encoding="utf-8").partition(KEPT)[2] if markdown.exists() else ""
+        markdown.write_text("# Benchmarks (latest `nox -s bench`)\n\n" + table + (f"\n{KEPT}{kept}" if kept else ""))
 
 
 if __name__ == "__main__":
