@@ -43,4 +43,9 @@ def control_hooks(state: StoreState, rules: Mapping[str, Rules], seed: int | Non
             return None
         return {"record": record, "extra": table.extra.get(record["id"], {})}
 
-    return ControlHooks(clock=state.clock, reset=reset, seed=reseed, inspect=inspect)
+    def overview() -> dict[str, list[dict[str, Any]]]:
+        orders = list(state.table("orders").values())[-50:][::-1]
+        keep = ("id", "status", "total", "updated_at")
+        return {"orders": [{key: order.get(key) for key in keep} for order in orders]}
+
+    return ControlHooks(clock=state.clock, reset=reset, seed=reseed, inspect=inspect, overview=overview)
