@@ -1,4 +1,4 @@
-"""Control endpoints outside the spec (reset, seed, clock, inspect), mounted only when enabled."""
+"""Control endpoints outside the spec (reset, seed, clock, inspect, world events), mounted only when enabled."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ class ControlHooks:
     reset: Callable[[], None]
     seed: Callable[[Any], object]
     inspect: Callable[[str, str, dict[str, str]], object | None]  # (kind, id, query) → JSON-able
+    # (kind, id, event) → JSON-able, or None if unknown: something that happens outside the API to an item
+    # (a payment handled in the payment service's own portal); ValueError when the item can't take the event.
+    event: Callable[[str, str, str], object | None] | None = None
 
 
 def control_routes(hooks: ControlHooks, prefix: str = "/_sim") -> list[Route]:
@@ -56,7 +59,18 @@ def control_routes(hooks: ControlHooks, prefix: str = "/_sim") -> list[Route]:
         found = hooks.inspect(request.path_params["kind"], request.path_params["key"], dict(request.query_params))
         return _json(404, {"error": "not found"}) if found is None else _json(200, found)
 
+    async def event(request: Request) -> Response:
+        assert hooks.event is not None
+        params = request.path_params
+        try:
+            done = hooks.event(params["kind"], params["key"], params["event"])
+        except ValueError as exc:
+            return _json(400, {"error": str(exc)})
+        return _json(404, {"error": "not found"}) if done is None else _json(200, done)
+
+    events = [] if hooks.event is None else [Route(f"{prefix}/{{kind}}/{{key}}/{{event}}", event, methods=["POST"])]
     return [
+        *events,
         Route(f"{prefix}/reset", reset, methods=["POST"]),
         Route(f"{prefix}/seed", seed, methods=["POST"]),
         Route(f"{prefix}/clock", clock, methods=["GET"]),
