@@ -67,13 +67,32 @@ def tests(session: nox.Session) -> None:
     _run(session, "pytest", "--hypothesis-profile=tests", *session.posargs)
 
 
+def _contract_args(posargs: list[str]) -> list[str]:
+    """Profile, workers and reports of a contract run, then the caller's own pytest arguments (which win).
+
+    CONTRACT_PROFILE or `-- --contract-profile thorough` picks the budget (contract_tests/profiles.py);
+    CONTRACT_WORKERS or `-- -n N` the worker count (`-n 0`: one process); worksteal keeps every core busy when a
+    few long model tests meet many short ones. The JUnit and summary files are what `contract-merge` reads.
+    """
+    return [
+        f"--contract-profile={os.environ.get('CONTRACT_PROFILE', 'fast')}",
+        *("-n", os.environ.get("CONTRACT_WORKERS", "auto"), "--dist=worksteal"),
+        "--junitxml=build/contract-junit.xml",
+        "--contract-summary=build/contract-summary.json",
+        *posargs,
+    ]
+
+
 @nox.session(venv_backend="none")
 def contract(session: nox.Session) -> None:
-    """Contract tests for every API: schemathesis, business-rule models, client decoding (`-- --contract-profile …`)."""
-    # The contract profile names the hypothesis one (contract-fast / contract-thorough, root conftest.py);
-    # CONTRACT_PROFILE or `-- --contract-profile thorough` picks another.
-    profile = f"--contract-profile={os.environ.get('CONTRACT_PROFILE', 'fast')}"
-    _run(session, "pytest", "contract_tests", profile, "--junitxml=build/contract-junit.xml", *session.posargs)
+    """Contract tests for every API on every core (`-- -n 0` for one process, `-- --contract-shard 1/2`)."""
+    _run(session, "pytest", "contract_tests", *_contract_args(session.posargs))
+
+
+@nox.session(name="contract-merge", default=False, venv_backend="none")
+def contract_merge(session: nox.Session) -> None:
+    """Merge N shards' reports (`-- DIR…`, each with contract-junit.xml + contract-summary.json) into build/."""
+    _run(session, "python", "-m", "contract_tests.merge", "--into", "build", *session.posargs)
 
 
 # Branch-coverage floors (percent) per package under `nox -s coverage`: the issue's minimum for the tooling and the
@@ -135,6 +154,12 @@ def review(session: nox.Session) -> None:
 def serve(session: nox.Session) -> None:
     """Serve a stateful simulator (`-- mash --port 8080`, `-- mycashflow --port 8443` over HTTPS; `--control`)."""
     _run(session, "python", "-m", "simulators", "serve", *session.posargs)
+
+
+@nox.session(default=False, venv_backend="none")
+def proxy(session: nox.Session) -> None:
+    """Validating proxy (`-- mash --upstream URL --port 8081`): forwards, checks, records a cassette and a report."""
+    _run(session, "python", "-m", "trafficcheck", "proxy", *session.posargs)
 
 
 @nox.session(name="fetch-specs", default=False, venv_backend="none")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Figure", "Stats", "per_call_us", "repeat", "timed"]
+__all__ = ["Figure", "Stats", "paired_per_call_us", "per_call_us", "repeat", "timed"]
 
 
 def per_call_us(call: Callable[[], object], calls: int, rounds: int = 1) -> float:
@@ -22,6 +22,31 @@ def per_call_us(call: Callable[[], object], calls: int, rounds: int = 1) -> floa
             call()
         means.append((time.perf_counter() - started) / calls * 1e6)
     return statistics.median(means)
+
+
+def paired_per_call_us(
+    ours: Callable[[], object],
+    anchor: Callable[[], object],
+    calls: int,
+    rounds: int,
+    timer: Callable[[], float] = time.perf_counter,
+) -> tuple[list[float], list[float]]:
+    """Mean µs per call of `ours` and of `anchor`, one value of each per round, the two interleaved (and
+    their order alternated) so that a load on the machine weighs on both alike; a warm-up of both first.
+    `time.thread_time` as `timer` counts only this thread's CPU, not the time other processes take."""
+    for _ in range(max(calls // 10, 1)):
+        ours()
+        anchor()
+    ours_us: list[float] = []
+    anchor_us: list[float] = []
+    for index in range(rounds):
+        pair = ((ours, ours_us), (anchor, anchor_us))
+        for call, into in pair if index % 2 == 0 else pair[::-1]:
+            started = timer()
+            for _ in range(calls):
+                call()
+            into.append((timer() - started) / calls * 1e6)
+    return ours_us, anchor_us
 
 
 @dataclass

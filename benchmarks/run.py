@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ._measure import Figure
+from .client_overhead import in_process
 from .contract import contract_rate
 from .regen import regeneration, scaling
 from .serving import client_call, mash_memory, mash_vs_prism, mycashflow_vs_prism
@@ -71,7 +72,10 @@ def main() -> None:
         "mash-load": lambda: mash_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
         "mash-memory": lambda: [mash_memory(10_000, 1_000) if args.quick else mash_memory(100_000, 10_000)],
         "mycashflow-load": lambda: mycashflow_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
-        "client": lambda: [client_call(200 if args.quick else 2000, runs)],
+        "client": lambda: [
+            in_process(100 if args.quick else 300, 10 if args.quick else 60),
+            client_call(200 if args.quick else 2000, runs),
+        ],
         "contract": lambda: [contract_rate(1 if args.quick else 3)],
     }
     figures: list[Figure] = []

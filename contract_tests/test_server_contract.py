@@ -2,10 +2,13 @@
 
 Stateless phases (examples, coverage, fuzzing) run as one test per operation; the stateful phase follows
 the spec's OpenAPI links (overlays/<api>/90-links.yaml). Exceptions are per operation: exceptions.yaml.
+Every test starts from the simulator's start-up state, so its verdict does not depend on which tests ran before
+it in the same process (xdist workers and shards run different sets).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -20,6 +23,16 @@ from .targets import Target
 _RUN = current()
 _DECISIONS = load_decisions()
 SCHEMAS = {api: build_schema(api, target, _RUN.profile, _DECISIONS) for api, target in sorted(_RUN.targets.items())}
+_API_IN_NAME = re.compile(r"^test_operation\[(\w+)\]")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_simulator(request: pytest.FixtureRequest) -> None:
+    """The operation's simulator back to its start-up state (a sandbox has no reset and is left as it is)."""
+    found = _API_IN_NAME.match(request.node.name)
+    target = _RUN.targets.get(found.group(1)) if found else None
+    if isinstance(target, Target) and target.reset is not None:
+        target.reset()
 
 
 @schemathesis.pytest.parametrize(**SCHEMAS)

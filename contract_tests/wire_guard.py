@@ -17,7 +17,7 @@ import re
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -148,6 +148,12 @@ class WireGuard:
             refusal = Refusal(method, host or "<no Host header>", path, reason)
             self.refusals.append(refusal)
         raise RequestRefused(f"refused before sending: {refusal}")
+
+    def absorb(self, sent: Mapping[tuple[str, str], int], refusals: Iterable[Refusal]) -> None:
+        """Add what another process's guard (an xdist worker's) let through and refused to this one's record."""
+        with self._lock:
+            self.sent.update(sent)
+            self.refusals.extend(refusals)
 
     def summary(self) -> list[str]:
         """What the guard let through and what it refused, for the end of the run."""

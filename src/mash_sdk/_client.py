@@ -22,6 +22,8 @@ class Mash(BaseClient):
     """
 
     default_base_url = PRODUCTION_URL
+    logger_name = "mash_sdk.http"
+    log_env_var = "MASH_LOG"
     env_vars = (
         EnvVar("MASH_USERNAME", "username", "the API username"),
         EnvVar("MASH_PASSWORD", "password", "the API password"),

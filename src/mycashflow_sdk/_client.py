@@ -48,6 +48,8 @@ class MyCashflow(BaseClient):
     `sync`/`asyncio` calls return the typed body or raise a `MyCashflowError` family; GETs are retried.
     """
 
+    logger_name = "mycashflow_sdk.http"
+    log_env_var = "MYCASHFLOW_LOG"
     env_vars = (
         EnvVar("MYCASHFLOW_STORE", "store", "the store name in STORENAME.mycashflow.fi", default=""),
         EnvVar("MYCASHFLOW_BASE_URL", "base_url", "a base URL instead of the store name", default=""),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Self
 
@@ -11,7 +13,7 @@ from ._decoding import log_deviations, strict_error, strict_from_env
 from ._env import EnvVar, read_env
 from ._errors import APIError, ConfigurationError
 from ._limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, CallLimits
-from ._logging import install_log_redaction
+from ._logging import enable_request_logging, install_log_redaction, log_level_from_env
 from ._retry import RetryPolicy, RetryTransport
 from ._tls import Verify, ssl_context
 from ._url import InsecureURLError, check_base_url
@@ -49,6 +51,10 @@ class BaseClient:
     """The documented environment variables `from_env` reads; each subclass lists its own."""
     default_base_url: ClassVar[str | None] = None
     """The base URL when none is given; None makes `base_url` required."""
+    logger_name: ClassVar[str] = "sdk_runtime.http"
+    """Where every attempt is logged at DEBUG (method, URL without query, status, duration, attempt, request id)."""
+    log_env_var: ClassVar[str | None] = None
+    """`debug` or `info` in this variable turns request logging on (e.g. MASH_LOG=debug), read at construction."""
 
     def __init__(
         self,
@@ -77,12 +83,47 @@ class BaseClient:
         if transport is not None and verify is not True:
             raise ConfigurationError("verify= configures the client's own transport: set it on the transport you pass")
         # One deadline per call across its retries, and a cap on the decoded body (CallLimits, _limits.py).
-        self._transport = RetryTransport(transport, retry, CallLimits(deadline, max_response_bytes), verify=verify)
+        self._transport = RetryTransport(
+            transport, retry, CallLimits(deadline, max_response_bytes), verify=verify, log=self._request_logger()
+        )
         install_log_redaction()  # httpx's own INFO line would print query strings (personal data)
         self._client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
         self.strict = strict_from_env() if strict is None else strict
         """Raise a DeviationError for a 2xx body that is readable only tolerantly (contract tests)."""
+
+    @classmethod
+    def _request_logger(cls) -> logging.Logger:
+        level = log_level_from_env(cls.log_env_var) if cls.log_env_var else None
+        if level is not None:
+            return enable_request_logging(cls.logger_name, level)
+        return logging.getLogger(cls.logger_name)
+
+    def with_options(
+        self,
+        *,
+        timeout: httpx.Timeout | float | None = None,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
+    ) -> Self:
+        """A light copy for one call or a few: other timeouts, retries, extra headers or strictness, the same
+        credentials and the same connection pools. The shared client is not changed; closing the copy (or
+        leaving its `with`) closes only the copy, never the pools, which stay the original's to close.
+
+            client.with_options(timeout=2.0, retry=RetryPolicy.disabled()).get_httpx_client()...
+            get_order.sync("123", client=mash.with_options(headers={"X-Trace": "checkout"}))
+        """
+        clone = copy.copy(self)
+        if timeout is not None:
+            clone._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        clone._headers = {**self._headers, **(headers or {})}
+        clone._transport = self._transport.with_options(policy=retry)
+        clone._client = None
+        clone._async_client = None
+        if strict is not None:
+            clone.strict = strict
+        return clone
 
     @classmethod
     def from_env(

@@ -46,7 +46,8 @@ class Deadline:
         self.seconds = seconds
         self.request = request
         self._ends = None if seconds is None else time.monotonic() + seconds
-        self._timeouts = dict(request.extensions.get("timeout", {}))  # as configured, before any narrowing
+        # As configured, before any narrowing: `narrow` puts a new dict in the extensions, never edits this one.
+        self._timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
 
     def remaining(self) -> float | None:
         return None if self._ends is None else self._ends - time.monotonic()
@@ -81,6 +82,12 @@ class Deadline:
             return
         if remaining <= 0:
             raise self.exceeded()
+        # The usual first attempt (deadline 60 s, timeouts 30 s) has nothing to narrow: keep the dict as it is.
+        for configured in self._timeouts.values():
+            if configured is None or configured > remaining:
+                break
+        else:
+            return
         self.request.extensions["timeout"] = {
             name: remaining if configured is None else min(configured, remaining)
             for name, configured in self._timeouts.items()
@@ -90,25 +97,31 @@ class Deadline:
 def guard_response(response: httpx.Response, limits: CallLimits, deadline: Deadline) -> httpx.Response:
     """`response` with a body that stops at the size cap and the deadline; a declared oversize fails now.
 
-    The body is decoded here (Content-Encoding) so the cap counts what lands in memory, not the compressed
-    bytes: the returned response has no Content-Encoding and no Content-Length of its own.
+    A body with a Content-Encoding is decoded here so the cap counts what lands in memory, not the compressed
+    bytes: the returned response then has no Content-Encoding and no Content-Length of its own. Any other body
+    is counted in `response` itself, whose stream is replaced by the guarded one.
     """
     cap = limits.max_response_bytes
-    encoded = "content-encoding" in response.headers  # then Content-Length counts compressed bytes
-    declared = "" if encoded else response.headers.get("content-length", "")
-    if cap is not None and declared.isdigit() and len(declared) < 20 and int(declared) > cap:
-        response.close()
-        raise _too_large(deadline.request, cap)
     if response.is_stream_consumed:  # a transport that read the body already (e.g. MockTransport(TestClient.send))
+        # The decoded body is in memory: nothing left to time, and its length is the one figure to check.
         if cap is not None and len(response.content) > cap:
             raise _too_large(deadline.request, cap)
         return response
     if cap is None and limits.deadline is None:
         return response
+    encoded = "content-encoding" in response.headers  # then Content-Length counts compressed bytes
+    declared = "" if encoded else response.headers.get("content-length", "")
+    if cap is not None and declared.isdigit() and len(declared) < 20 and int(declared) > cap:
+        response.close()
+        raise _too_large(deadline.request, cap)
+    if not encoded:
+        # The bytes on the wire are the body: count them as they come, in the same response (no copies of it,
+        # its headers or its decoders on the hot path).
+        response.stream = _GuardedStream(response.stream, cap, deadline)
+        return response
     headers = httpx.Headers(response.headers)
-    if encoded:
-        del headers["content-encoding"]
-        headers.pop("content-length", None)
+    del headers["content-encoding"]
+    headers.pop("content-length", None)
     inner = httpx.Response(response.status_code, headers=response.headers, stream=response.stream)
     return httpx.Response(
         response.status_code,
@@ -128,9 +141,12 @@ def _too_large(request: httpx.Request, cap: int) -> ResponseTooLarge:
 
 
 class _GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """Decoded chunks of `inner`, counted against the cap and checked against the deadline as they arrive."""
+    """Decoded chunks of `inner` (a response whose Content-Encoding it decodes, or a stream of a body sent
+    without one), counted against the cap and checked against the deadline as they arrive."""
 
-    def __init__(self, inner: httpx.Response, cap: int | None, deadline: Deadline) -> None:
+    def __init__(
+        self, inner: httpx.Response | httpx.SyncByteStream | httpx.AsyncByteStream, cap: int | None, deadline: Deadline
+    ) -> None:
         self._inner = inner
         self._cap = cap
         self._deadline = deadline
@@ -147,9 +163,25 @@ class _GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
         remaining = self._deadline.remaining()
         return remaining is not None and remaining <= 0
 
+    def _chunks(self) -> Iterator[bytes]:
+        inner = self._inner
+        if isinstance(inner, httpx.Response):
+            return inner.iter_bytes()
+        if not isinstance(inner, httpx.SyncByteStream):
+            raise TypeError("attempted to read an asynchronous response synchronously")
+        return iter(inner)
+
+    def _async_chunks(self) -> AsyncIterator[bytes]:
+        inner = self._inner
+        if isinstance(inner, httpx.Response):
+            return inner.aiter_bytes()
+        if not isinstance(inner, httpx.AsyncByteStream):
+            raise TypeError("attempted to read a synchronous response asynchronously")
+        return aiter(inner)
+
     def __iter__(self) -> Iterator[bytes]:
         try:
-            for chunk in self._inner.iter_bytes():
+            for chunk in self._chunks():
                 yield self._take(chunk)
         except DeadlineExceeded:
             raise
@@ -160,7 +192,7 @@ class _GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
-            async for chunk in self._inner.aiter_bytes():
+            async for chunk in self._async_chunks():
                 yield self._take(chunk)
         except DeadlineExceeded:
             raise
@@ -170,7 +202,9 @@ class _GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
             raise
 
     def close(self) -> None:
-        self._inner.close()
+        if isinstance(self._inner, (httpx.Response, httpx.SyncByteStream)):
+            self._inner.close()
 
     async def aclose(self) -> None:
-        await self._inner.aclose()
+        if isinstance(self._inner, (httpx.Response, httpx.AsyncByteStream)):
+            await self._inner.aclose()

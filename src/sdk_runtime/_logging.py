@@ -10,11 +10,22 @@ same process, which is the point: a query with personal data should not be logge
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-__all__ = ["REDACTED", "RedactQueryFilter", "install_log_redaction", "redact_query_values"]
+from ._errors import ConfigurationError
+
+__all__ = [
+    "REDACTED",
+    "RedactQueryFilter",
+    "enable_request_logging",
+    "install_log_redaction",
+    "log_level_from_env",
+    "redact_query_values",
+]
 
 REDACTED = "<redacted>"
 
@@ -58,3 +69,30 @@ def install_log_redaction(logger_name: str = "httpx") -> None:
     logger = logging.getLogger(logger_name)
     if not any(isinstance(existing, RedactQueryFilter) for existing in logger.filters):
         logger.addFilter(RedactQueryFilter())
+
+
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+_HANDLER_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
+
+
+def log_level_from_env(variable: str, environ: Mapping[str, str] | None = None) -> int | None:
+    """The level `variable` (e.g. MASH_LOG=debug) asks for: None when unset; a ConfigurationError naming it
+    and the accepted values when it is set to something else."""
+    value = (os.environ if environ is None else environ).get(variable, "").strip().lower()
+    if not value:
+        return None
+    if value not in _LEVELS:
+        raise ConfigurationError(f"{variable}={value[:20]!r}: expected one of {', '.join(_LEVELS)} (or unset)")
+    return _LEVELS[value]
+
+
+def enable_request_logging(logger_name: str, level: int) -> logging.Logger:
+    """Opt-in request logging, as openai-python's OPENAI_LOG does: the logger at `level`, with a stderr
+    handler of its own only if nothing is set up to print it (no handler on it or on the root logger)."""
+    logger = logging.getLogger(logger_name)
+    logger.setLevel(level)
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(_HANDLER_FORMAT))
+        logger.addHandler(handler)
+    return logger

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import copy as copy_module
 import email.utils
 import logging
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -18,6 +20,8 @@ from ._tls import Verify, is_tls_verification_failure, ssl_context
 __all__ = ["RetryPolicy", "RetryTransport"]
 
 logger = logging.getLogger("sdk_runtime.retry")
+attempt_logger = logging.getLogger("sdk_runtime.http")
+"""Where attempts are logged unless the client names its own logger (`mash_sdk.http`, `mycashflow_sdk.http`)."""
 
 # Failures after which the request may or may not have reached the server: repeating one is only
 # safe for a method that is safe to repeat, which is why `methods` gates these as well.
@@ -129,11 +133,82 @@ class _Attempts:
         return self.request.method, str(self.request.url.copy_with(query=None, fragment=None))
 
 
+# Headers in which servers and the proxies in front of them name a request, most specific first.
+_REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid", "cf-ray")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
+
+
+def _request_id(response: httpx.Response) -> str | None:
+    """The server's id for this request, when it sends one: shown only if it looks like an id (hostile input)."""
+    for name in _REQUEST_ID_HEADERS:
+        value = response.headers.get(name)
+        if value is not None:
+            return value if _REQUEST_ID.fullmatch(value) else "<not shown: unexpected characters or length>"
+    return None
+
+
+def _log_attempt(
+    log: logging.Logger,
+    request: httpx.Request,
+    outcome: httpx.Response | Exception,
+    started: float,
+    attempts: _Attempts,
+) -> None:
+    """One DEBUG line per attempt. The URL loses its query (Mash's personId is an SSN); headers and bodies,
+    which carry the credentials and personal data, are never read."""
+    took = (time.perf_counter() - started) * 1000
+    url = request.url.copy_with(query=None, fragment=None)
+    attempt = attempts.retries + 1
+    if isinstance(outcome, httpx.Response):
+        request_id = _request_id(outcome)
+        log.debug(
+            "%s %s -> %d in %.1f ms (attempt %d of %d%s)",
+            request.method, url, outcome.status_code, took, attempt, attempts.policy.max_retries + 1,
+            f", request id {request_id}" if request_id else "",
+        )  # fmt: skip
+    else:
+        log.debug(
+            "%s %s -> %s in %.1f ms (attempt %d of %d)",
+            request.method, url, type(outcome).__name__, took, attempt, attempts.policy.max_retries + 1,
+        )  # fmt: skip
+
+
+class _Pools:
+    """The connection pools behind one client and every `with_options` copy of it, built on first use.
+
+    Only the client that made them closes them: a copy's close leaves the shared pools open.
+    """
+
+    def __init__(self, transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None, verify: Verify) -> None:
+        self.transport = transport
+        # One trust setting for both of the transports built below: a client serves `with` and `async with`.
+        self.verify = ssl_context(verify)
+        self.sync: httpx.BaseTransport | None = transport if isinstance(transport, httpx.BaseTransport) else None
+        self.async_: httpx.AsyncBaseTransport | None = (
+            transport if isinstance(transport, httpx.AsyncBaseTransport) else None
+        )
+
+    def sync_transport(self) -> httpx.BaseTransport:
+        if self.sync is None:
+            if self.transport is not None:
+                raise TypeError(f"{type(self.transport).__name__} cannot send synchronous requests")
+            self.sync = httpx.HTTPTransport(verify=self.verify)
+        return self.sync
+
+    def async_transport(self) -> httpx.AsyncBaseTransport:
+        if self.async_ is None:
+            if self.transport is not None:
+                raise TypeError(f"{type(self.transport).__name__} cannot send asynchronous requests")
+            self.async_ = httpx.AsyncHTTPTransport(verify=self.verify)
+        return self.async_
+
+
 class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Wraps a transport (sync, async or both, like httpx.MockTransport) and repeats failed attempts.
 
     It also enforces `limits` (CallLimits): one deadline across every attempt, wait and the body read, and
-    a cap on the decoded response body.
+    a cap on the decoded response body; and logs every attempt at DEBUG on `log` (method, URL without its
+    query, status, duration, attempt number, the server's request id).
     """
 
     def __init__(
@@ -143,45 +218,52 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         limits: CallLimits | None = None,
         *,
         verify: Verify = True,
+        log: logging.Logger | None = None,
     ) -> None:
         self.policy = policy or RetryPolicy()
         self.limits = limits or CallLimits()
-        self._transport = transport
-        # One trust setting for both of the transports built below: a client serves `with` and `async with`.
-        self._verify = ssl_context(verify)
-        self._sync: httpx.BaseTransport | None = transport if isinstance(transport, httpx.BaseTransport) else None
-        self._async = transport if isinstance(transport, httpx.AsyncBaseTransport) else None
+        self.log = log or attempt_logger
+        self._pools = _Pools(transport, verify)
+        self._owns_pools = True
+
+    def with_options(self, *, policy: RetryPolicy | None = None, limits: CallLimits | None = None) -> RetryTransport:
+        """A transport with another policy or limits over the same connection pools (which it never closes)."""
+        copy = copy_module.copy(self)
+        copy.policy = policy or self.policy
+        copy.limits = limits or self.limits
+        copy._owns_pools = False
+        return copy
 
     def _sync_transport(self) -> httpx.BaseTransport:
-        if self._sync is None:
-            if self._transport is not None:
-                raise TypeError(f"{type(self._transport).__name__} cannot send synchronous requests")
-            self._sync = httpx.HTTPTransport(verify=self._verify)
-        return self._sync
+        return self._pools.sync_transport()
 
     def _async_transport(self) -> httpx.AsyncBaseTransport:
-        if self._async is None:
-            if self._transport is not None:
-                raise TypeError(f"{type(self._transport).__name__} cannot send asynchronous requests")
-            self._async = httpx.AsyncHTTPTransport(verify=self._verify)
-        return self._async
+        return self._pools.async_transport()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         transport = self._sync_transport()
         deadline = Deadline(self.limits.deadline, request)
         attempts = _Attempts(self.policy, request, deadline)
+        debug = self.log.isEnabledFor(logging.DEBUG)
         while True:
             deadline.narrow()
+            started = time.perf_counter() if debug else 0.0
             try:
                 response = transport.handle_request(request)
             except httpx.TimeoutException as err:
+                if debug:
+                    _log_attempt(self.log, request, err, started, attempts)
                 deadline.check_after(err)
                 if (wait := attempts.wait_after(err)) is None:
                     raise
             except Exception as err:
+                if debug:
+                    _log_attempt(self.log, request, err, started, attempts)
                 if (wait := attempts.wait_after(err)) is None:
                     raise
             else:
+                if debug:
+                    _log_attempt(self.log, request, response, started, attempts)
                 if (wait := attempts.wait_after(response)) is None:
                     return guard_response(response, self.limits, deadline)
                 response.close()
@@ -191,27 +273,35 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         transport = self._async_transport()
         deadline = Deadline(self.limits.deadline, request)
         attempts = _Attempts(self.policy, request, deadline)
+        debug = self.log.isEnabledFor(logging.DEBUG)
         while True:
             deadline.narrow()
+            started = time.perf_counter() if debug else 0.0
             try:
                 response = await transport.handle_async_request(request)
             except httpx.TimeoutException as err:
+                if debug:
+                    _log_attempt(self.log, request, err, started, attempts)
                 deadline.check_after(err)
                 if (wait := attempts.wait_after(err)) is None:
                     raise
             except Exception as err:
+                if debug:
+                    _log_attempt(self.log, request, err, started, attempts)
                 if (wait := attempts.wait_after(err)) is None:
                     raise
             else:
+                if debug:
+                    _log_attempt(self.log, request, response, started, attempts)
                 if (wait := attempts.wait_after(response)) is None:
                     return guard_response(response, self.limits, deadline)
                 await response.aclose()
             await self.policy.async_sleep(wait)
 
     def close(self) -> None:
-        if self._sync is not None:
-            self._sync.close()
+        if self._owns_pools and self._pools.sync is not None:
+            self._pools.sync.close()
 
     async def aclose(self) -> None:
-        if self._async is not None:
-            await self._async.aclose()
+        if self._owns_pools and self._pools.async_ is not None:
+            await self._pools.async_.aclose()

@@ -57,6 +57,23 @@ def _as_default(value: str) -> str:
     return str(ast.literal_eval(converted.python_code.as_unembedded_code())) if converted is not None else value
 
 
+# String formats the generator gives a property class of its own (its default is not written by defaults.jinja).
+_OWN_CLASS_FORMATS = frozenset({"date", "date-time", "binary", "uuid"})
+
+
+def _written_as_repr(node: dict[str, Any], key: str) -> bool:
+    """Whether codegen/templates/defaults.jinja writes this default: one of a plain string schema (a single
+    `type: string`, no enum, const or format with a class of its own), as repr() of the spec's value."""
+    return (
+        key == "default"
+        and node.get("type") == "string"
+        and "enum" not in node
+        and "const" not in node
+        and node.get("format") not in _OWN_CLASS_FORMATS
+        and not node.get("nullable")  # OpenAPI 3.0's nullable string is a union: the generator writes it
+    )
+
+
 def _as_enum_value(value: str) -> str:
     """The string a generated enum member holds (str_enum.py.jinja writes it inside "...")."""
     return str(ast.literal_eval(f'"{in_double_quote_literal(value)}"'))
@@ -68,12 +85,17 @@ def spec_problems(document: dict[str, Any]) -> list[str]:
     for at, node in _walk(document):
         where = pointer(*at) or "/"
         if isinstance(node, float) and not math.isfinite(node):
-            problems.append(f"{where}: {node!r} is not a finite number (the client would not import)")
+            # YAML/JSON `1.0e+400` reads as infinity: no float holds the spec's number, and JSON cannot carry
+            # infinity, so a client with this default could neither equal the spec nor send it. Refused.
+            problems.append(
+                f"{where}: {node!r} is not a finite number: the spec's value is beyond the largest float "
+                "(about 1.8e308), so the client cannot hold it and JSON cannot send infinity; write a finite number"
+            )
         if not isinstance(node, dict):
             continue
         for key in ("default", "const"):
             value = node.get(key)
-            if isinstance(value, str):
+            if isinstance(value, str) and not _written_as_repr(node, key):
                 written = _as_default(value)
                 if written != value:
                     problems.append(f"{pointer(*at, key)}: the client would hold {written!r}, not {value!r}")

@@ -3,7 +3,10 @@ silently lose what the spec says, is exit 1 naming the schema, and generated/ st
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,10 +37,12 @@ def _with_spec(generated_repo: Path, tmp_path: Path, spec: str) -> Path:
 SCHEMA_CASES = {
     "infinite default": (
         "    Big:\n      type: object\n      properties:\n        size: {type: number, default: 1.0e+400}\n",
-        "/components/schemas/Big/properties/size/default: inf is not a finite number",
+        "/components/schemas/Big/properties/size/default: inf is not a finite number: the spec's value is beyond the "
+        "largest float",
     ),
-    "quoted default": (
-        '    Quote:\n      type: object\n      properties:\n        q: {type: string, default: "say \\"hi\\""}\n',
+    "quoted default of a nullable string": (
+        "    Quote:\n      type: object\n      properties:\n"
+        '        q: {type: [string, "null"], default: "say \\"hi\\""}\n',
         "/components/schemas/Quote/properties/q/default: the client would hold 'say \\\\\"hi\\\\\"', not 'say \"hi\"'",
     ),
     "backslash const": (
@@ -139,3 +144,49 @@ def test_generate_into_an_existing_folder_is_refused_before_writing(generated_re
     assert result.returncode == 2, result.stderr[-3000:]
     assert "--into must be a new or empty folder; nothing was written" in result.stderr
     assert snapshot(into) == {"demo/keep.txt": b"mine"}
+
+
+# Strings a default may hold that the generator's own escaping mangles (`\\` and `"` doubled), and more of the
+# same family: a quote of the other kind, a line break, a tab, a non-BMP character, and text that would be
+# code if it escaped its literal. YAML double-quoted scalars, so the spec holds exactly DEFAULTS' values.
+DEFAULTS = {
+    "quote": 'say "hi"',
+    "backslash": "C:\\temp\\new",
+    "mixed": 'it\'s \\"both"\n\ttabbed \U0001f600',
+    "injection": '"); import os; os.system("true"); ("',
+}
+
+
+def _yaml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def test_string_defaults_with_quotes_and_backslashes_are_generated_as_the_spec_says(
+    generated_repo: Path, tmp_path: Path
+) -> None:
+    properties = "".join(
+        f"        {name}: {{type: string, default: {_yaml_string(value)}}}\n" for name, value in DEFAULTS.items()
+    )
+    extra = "    Quote:\n      type: object\n      properties:\n" + properties
+    listed = "      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n"
+    listed += (
+        f"        - {{name: q, in: query, schema: {{type: string, default: {_yaml_string(DEFAULTS['mixed'])}}}}}\n"
+    )
+    root = _with_spec(generated_repo, tmp_path, SPEC.replace(PARAMETERS, listed) + extra)
+    result = run_cli(root, "generate")
+    assert result.returncode == 0, result.stderr[-3000:]
+    # A fresh interpreter imports the generated client: the defaults as Python holds them, as JSON sends them.
+    probe = (
+        "import inspect, json\n"
+        "from demo_client.models.quote import Quote\n"
+        "from demo_client.api.default import get_thing\n"
+        "print(json.dumps({'model': Quote().to_dict(),"
+        " 'parameter': inspect.signature(get_thing.sync).parameters['q'].default}))\n"
+    )
+    client = root / "generated" / "demo" / "demo-client"
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(client)!r})\n" + probe],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout) == {"model": DEFAULTS, "parameter": DEFAULTS["mixed"]}

@@ -13,7 +13,7 @@ from specforge.openapi import METHODS, follow_refs
 
 from .spec import Spec
 
-__all__ = ["METHODS", "Operation", "compile_operations"]
+__all__ = ["METHODS", "Operation", "compile_operations", "compile_schema"]
 _INTEGER = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 # Longer numerals stay strings, so the schema answers "not an integer" (422/404/400): int() refuses more than
@@ -136,6 +136,11 @@ def _object_validator(
         "properties": {name: p.get("schema", {}) for name, p in chosen.items()},
         "required": sorted(name for name, p in chosen.items() if p.get("required")),
     }
+    return _compile(schema, components)
+
+
+def compile_schema(schema: Mapping[str, Any], components: Mapping[str, Any]) -> jsonschema_rs.Validator:
+    """One of the spec's schemas as a validator (the traffic checker compiles response schemas the same way)."""
     return _compile(schema, components)
 
 

@@ -6,7 +6,9 @@ read-check-write runs without interleaving, so two creates can't take one id and
 
 from __future__ import annotations
 
+import io
 import itertools
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -138,6 +140,35 @@ class StoreState:
         self.webhook_ids = itertools.count(1)
         self.frozen_now: str | None = None  # set while seeding: seeded timestamps don't follow the wall clock
         self.actor: Any = None  # the API user of the request being handled (handlers run one at a time)
+
+    # What a request can change: everything reset() makes afresh, copied by snapshot() and put back by restore().
+    _MUTABLE = ("budget", "tables", "codes", "unique", "open_rows", "stock_codes", "row_ids", "webhook_ids")
+
+    def snapshot(self) -> bytes:
+        """The store's contents as bytes, for restore(): seeding a store again costs far more.
+
+        pickle rather than copy.deepcopy: the C pickler is about three times faster on a seeded store. What the contents
+        share with the live store (the state, its clock, settings and compiled resources) is referred to, not copied.
+        """
+        shared = {id(thing): index for index, thing in enumerate(self._shared())}
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.persistent_id = lambda thing: shared.get(id(thing))  # type: ignore[method-assign]
+        pickler.dump({name: getattr(self, name) for name in self._MUTABLE})
+        return buffer.getvalue()
+
+    def restore(self, snapshot: bytes) -> None:
+        """The contents `snapshot()` saved (our own bytes, never outside input); the snapshot can be restored again."""
+        shared = self._shared()
+        unpickler = pickle.Unpickler(io.BytesIO(snapshot))
+        unpickler.persistent_load = lambda index: shared[index]  # type: ignore[method-assign]
+        for name, value in unpickler.load().items():
+            setattr(self, name, value)
+        self.frozen_now = None
+        self.actor = None
+
+    def _shared(self) -> list[Any]:
+        return [self, self.resources, self.clock, self.settings, *self.resources.values()]
 
     def table(self, name: str) -> Table:
         return self.tables[name]

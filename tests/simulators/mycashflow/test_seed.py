@@ -51,3 +51,16 @@ def test_reset_restores_the_start_up_store_and_seed_makes_another() -> None:
     assert client.get("/_sim/products/1").json()["record"]["id"] == 1
     assert client.get("/_sim/products/999").status_code == 404
     assert client.get("/api/v1/products", auth=AUTH).status_code == 200
+
+
+def test_every_reset_gives_back_the_whole_start_up_store_ids_included() -> None:
+    client = TestClient(create_app(seed=3, products=20, control=True), base_url=BASE)
+    api = make_api(client)
+    start = _snapshot(api)
+    made = []
+    for _ in range(3):  # the first reset seeds and saves the store, the next ones restore what was saved
+        made.append(api("POST", "/brands", json={"name": "Uusi"}).json()["data"]["id"])
+        api("DELETE", "/products/1")
+        assert client.post("/_sim/reset").status_code == 200
+        assert _snapshot(api) == start
+    assert made[0] == made[1] == made[2]  # the id counters went back too

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,10 +17,6 @@ from ..types import (
     is_no_object_lax,
     no_object,
 )
-
-if TYPE_CHECKING:
-    from ..models.merchant import Merchant
-
 
 T = TypeVar("T", bound="AddMerchantRequest")
 
@@ -64,8 +60,6 @@ class AddMerchantRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.merchant import Merchant  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _merchant_info = d.pop("merchantInfo", UNSET)
@@ -86,7 +80,12 @@ class AddMerchantRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            extranet_user_email_type_0: str = decode_str(data, "/extranetUserEmail", _devs)
+            _v_extranet_user_email_type_0 = data
+            extranet_user_email_type_0: str = (
+                _v_extranet_user_email_type_0
+                if type(_v_extranet_user_email_type_0) is str
+                else decode_str(_v_extranet_user_email_type_0, "/extranetUserEmail", _devs)
+            )
 
             return extranet_user_email_type_0
             extranet_user_email_type_1 = cast(None, data)
@@ -121,3 +120,7 @@ class AddMerchantRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.merchant import Merchant  # noqa: E402

@@ -25,11 +25,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.api_keys import ApiKeys
-    from ..models.extranet_user import ExtranetUser
-
-
 T = TypeVar("T", bound="AddMerchantResponse")
 
 
@@ -70,9 +65,6 @@ class AddMerchantResponse:
         return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.api_keys import ApiKeys  # noqa: PLC0415
-        from ..models.extranet_user import ExtranetUser  # noqa: PLC0415
-
         name = self.name
 
         merchant_id = self.merchant_id
@@ -110,22 +102,23 @@ class AddMerchantResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.api_keys import ApiKeys  # noqa: PLC0415
-        from ..models.extranet_user import ExtranetUser  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
         _raw_name = d.pop("name", MISSING)
         if _raw_name is not MISSING:
-            name: str = decode_str(_raw_name, "/name", _devs)
+            _v_name = _raw_name
+            name: str = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
         else:
             name = absent("name", "/name", _raw_name, _devs, _missing)
 
         _raw_merchant_id = d.pop("merchantId", MISSING)
         if _raw_merchant_id is not MISSING:
-            merchant_id: int = decode_int(_raw_merchant_id, "/merchantId", _devs)
+            _v_merchant_id = _raw_merchant_id
+            merchant_id: int = (
+                _v_merchant_id if type(_v_merchant_id) is int else decode_int(_v_merchant_id, "/merchantId", _devs)
+            )
 
         else:
             merchant_id = absent("merchant_id", "/merchantId", _raw_merchant_id, _devs, _missing)
@@ -207,3 +200,8 @@ class AddMerchantResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.api_keys import ApiKeys  # noqa: E402
+from ..models.extranet_user import ExtranetUser  # noqa: E402

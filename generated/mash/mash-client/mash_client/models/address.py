@@ -60,13 +60,17 @@ class Address:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        address: str | Unset = decode_str(d.pop("address", UNSET), "/address", _devs)
+        _v_address = d.pop("address", UNSET)
+        address: str | Unset = _v_address if type(_v_address) is str else decode_str(_v_address, "/address", _devs)
 
-        zip_code: str | Unset = decode_str(d.pop("zipCode", UNSET), "/zipCode", _devs)
+        _v_zip_code = d.pop("zipCode", UNSET)
+        zip_code: str | Unset = _v_zip_code if type(_v_zip_code) is str else decode_str(_v_zip_code, "/zipCode", _devs)
 
-        city: str | Unset = decode_str(d.pop("city", UNSET), "/city", _devs)
+        _v_city = d.pop("city", UNSET)
+        city: str | Unset = _v_city if type(_v_city) is str else decode_str(_v_city, "/city", _devs)
 
-        country: str | Unset = decode_str(d.pop("country", UNSET), "/country", _devs)
+        _v_country = d.pop("country", UNSET)
+        country: str | Unset = _v_country if type(_v_country) is str else decode_str(_v_country, "/country", _devs)
 
         _decoded = cls(
             address=address,

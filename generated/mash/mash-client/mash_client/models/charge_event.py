@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,10 +17,6 @@ from ..types import (
     is_no_object_lax,
     no_object,
 )
-
-if TYPE_CHECKING:
-    from ..models.order_item import OrderItem
-
 
 T = TypeVar("T", bound="ChargeEvent")
 
@@ -60,11 +56,10 @@ class ChargeEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.order_item import OrderItem  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
+        _v_id = d.pop("id", UNSET)
+        id: int | Unset = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         _order_item = d.pop("orderItem", UNSET)
         order_item: OrderItem | Unset
@@ -102,3 +97,7 @@ class ChargeEvent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.order_item import OrderItem  # noqa: E402

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,11 +17,6 @@ from ..types import (
     is_no_object_lax,
     json_shape,
 )
-
-if TYPE_CHECKING:
-    from ..models.merchant_user import MerchantUser
-    from ..models.order_item import OrderItem
-
 
 T = TypeVar("T", bound="ChargeOrderRequest")
 
@@ -38,8 +33,6 @@ class ChargeOrderRequest:
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.merchant_user import MerchantUser  # noqa: PLC0415
-
         merchant_user: dict[str, Any] | None | Unset
         if isinstance(self.merchant_user, Unset):
             merchant_user = UNSET
@@ -71,9 +64,6 @@ class ChargeOrderRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.merchant_user import MerchantUser  # noqa: PLC0415
-        from ..models.order_item import OrderItem  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
 
@@ -142,3 +132,8 @@ class ChargeOrderRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.merchant_user import MerchantUser  # noqa: E402
+from ..models.order_item import OrderItem  # noqa: E402

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -26,14 +26,6 @@ from ..types import (
     json_shape,
     no_object,
 )
-
-if TYPE_CHECKING:
-    from ..models.address import Address
-    from ..models.customer import Customer
-    from ..models.merchant import Merchant
-    from ..models.merchant_user import MerchantUser
-    from ..models.order_item import OrderItem
-
 
 T = TypeVar("T", bound="CreateOrderRequest")
 
@@ -72,10 +64,6 @@ class CreateOrderRequest:
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.address import Address  # noqa: PLC0415
-        from ..models.merchant import Merchant  # noqa: PLC0415
-        from ..models.merchant_user import MerchantUser  # noqa: PLC0415
-
         merchant_id = self.merchant_id
 
         merchant_user: dict[str, Any] | None | Unset
@@ -178,15 +166,12 @@ class CreateOrderRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.address import Address  # noqa: PLC0415
-        from ..models.customer import Customer  # noqa: PLC0415
-        from ..models.merchant import Merchant  # noqa: PLC0415
-        from ..models.merchant_user import MerchantUser  # noqa: PLC0415
-        from ..models.order_item import OrderItem  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        merchant_id: int | Unset = decode_int(d.pop("merchantId", UNSET), "/merchantId", _devs)
+        _v_merchant_id = d.pop("merchantId", UNSET)
+        merchant_id: int | Unset = (
+            _v_merchant_id if type(_v_merchant_id) is int else decode_int(_v_merchant_id, "/merchantId", _devs)
+        )
 
         def _parse_merchant_user(data: object) -> MerchantUser | None | Unset:
             if data is None:
@@ -236,7 +221,12 @@ class CreateOrderRequest:
 
         merchant_info = _parse_merchant_info(d.pop("merchantInfo", UNSET))
 
-        client_order_id: str | Unset = decode_str(d.pop("clientOrderId", UNSET), "/clientOrderId", _devs)
+        _v_client_order_id = d.pop("clientOrderId", UNSET)
+        client_order_id: str | Unset = (
+            _v_client_order_id
+            if type(_v_client_order_id) is str
+            else decode_str(_v_client_order_id, "/clientOrderId", _devs)
+        )
 
         _order_placed = d.pop("orderPlaced", UNSET)
         order_placed: datetime.datetime | Unset
@@ -292,7 +282,12 @@ class CreateOrderRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            total_items_type_0: float = decode_float(data, "/totalItems", _devs)
+            _v_total_items_type_0 = data
+            total_items_type_0: float = (
+                _v_total_items_type_0
+                if type(_v_total_items_type_0) is float or type(_v_total_items_type_0) is int
+                else decode_float(_v_total_items_type_0, "/totalItems", _devs)
+            )
 
             return total_items_type_0
             total_items_type_1 = cast(None, data)
@@ -390,3 +385,11 @@ class CreateOrderRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.address import Address  # noqa: E402
+from ..models.customer import Customer  # noqa: E402
+from ..models.merchant import Merchant  # noqa: E402
+from ..models.merchant_user import MerchantUser  # noqa: E402
+from ..models.order_item import OrderItem  # noqa: E402

@@ -99,25 +99,45 @@ class Customer:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        person_id: str | Unset = decode_str(d.pop("personId", UNSET), "/personId", _devs)
+        _v_person_id = d.pop("personId", UNSET)
+        person_id: str | Unset = (
+            _v_person_id if type(_v_person_id) is str else decode_str(_v_person_id, "/personId", _devs)
+        )
 
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _v_name = d.pop("name", UNSET)
+        name: str | Unset = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
-        email: str | Unset = decode_str(d.pop("email", UNSET), "/email", _devs)
+        _v_email = d.pop("email", UNSET)
+        email: str | Unset = _v_email if type(_v_email) is str else decode_str(_v_email, "/email", _devs)
 
-        mobile: str | Unset = decode_str(d.pop("mobile", UNSET), "/mobile", _devs)
+        _v_mobile = d.pop("mobile", UNSET)
+        mobile: str | Unset = _v_mobile if type(_v_mobile) is str else decode_str(_v_mobile, "/mobile", _devs)
 
-        client_customer_id: str | Unset = decode_str(d.pop("clientCustomerId", UNSET), "/clientCustomerId", _devs)
+        _v_client_customer_id = d.pop("clientCustomerId", UNSET)
+        client_customer_id: str | Unset = (
+            _v_client_customer_id
+            if type(_v_client_customer_id) is str
+            else decode_str(_v_client_customer_id, "/clientCustomerId", _devs)
+        )
 
         allow_marketing = d.pop("allowMarketing", UNSET)
 
         allow_credit_check = d.pop("allowCreditCheck", UNSET)
 
-        ip_address: str | Unset = decode_str(d.pop("ipAddress", UNSET), "/ipAddress", _devs)
+        _v_ip_address = d.pop("ipAddress", UNSET)
+        ip_address: str | Unset = (
+            _v_ip_address if type(_v_ip_address) is str else decode_str(_v_ip_address, "/ipAddress", _devs)
+        )
 
-        browser_user_agent: str | Unset = decode_str(d.pop("browserUserAgent", UNSET), "/browserUserAgent", _devs)
+        _v_browser_user_agent = d.pop("browserUserAgent", UNSET)
+        browser_user_agent: str | Unset = (
+            _v_browser_user_agent
+            if type(_v_browser_user_agent) is str
+            else decode_str(_v_browser_user_agent, "/browserUserAgent", _devs)
+        )
 
-        locale: str | Unset = decode_str(d.pop("locale", UNSET), "/locale", _devs)
+        _v_locale = d.pop("locale", UNSET)
+        locale: str | Unset = _v_locale if type(_v_locale) is str else decode_str(_v_locale, "/locale", _devs)
 
         _decoded = cls(
             person_id=person_id,

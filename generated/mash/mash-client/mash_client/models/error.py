@@ -95,11 +95,20 @@ class Error:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        error_code: int | Unset = decode_int(d.pop("errorCode", UNSET), "/errorCode", _devs)
+        _v_error_code = d.pop("errorCode", UNSET)
+        error_code: int | Unset = (
+            _v_error_code if type(_v_error_code) is int else decode_int(_v_error_code, "/errorCode", _devs)
+        )
 
-        message: str | Unset = decode_str(d.pop("message", UNSET), "/message", _devs)
+        _v_message = d.pop("message", UNSET)
+        message: str | Unset = _v_message if type(_v_message) is str else decode_str(_v_message, "/message", _devs)
 
-        localized_message: str | Unset = decode_str(d.pop("localizedMessage", UNSET), "/localizedMessage", _devs)
+        _v_localized_message = d.pop("localizedMessage", UNSET)
+        localized_message: str | Unset = (
+            _v_localized_message
+            if type(_v_localized_message) is str
+            else decode_str(_v_localized_message, "/localizedMessage", _devs)
+        )
 
         _decoded = cls(
             error_code=error_code,

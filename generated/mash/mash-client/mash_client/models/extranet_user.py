@@ -85,21 +85,24 @@ class ExtranetUser:
         _missing: list[str] = []
         _raw_username = d.pop("username", MISSING)
         if _raw_username is not MISSING:
-            username: str = decode_str(_raw_username, "/username", _devs)
+            _v_username = _raw_username
+            username: str = _v_username if type(_v_username) is str else decode_str(_v_username, "/username", _devs)
 
         else:
             username = absent("username", "/username", _raw_username, _devs, _missing)
 
         _raw_password = d.pop("password", MISSING)
         if _raw_password is not MISSING:
-            password: str = decode_str(_raw_password, "/password", _devs)
+            _v_password = _raw_password
+            password: str = _v_password if type(_v_password) is str else decode_str(_v_password, "/password", _devs)
 
         else:
             password = absent("password", "/password", _raw_password, _devs, _missing)
 
         _raw_link = d.pop("link", MISSING)
         if _raw_link is not MISSING:
-            link: str = decode_str(_raw_link, "/link", _devs)
+            _v_link = _raw_link
+            link: str = _v_link if type(_v_link) is str else decode_str(_v_link, "/link", _devs)
 
         else:
             link = absent("link", "/link", _raw_link, _devs, _missing)

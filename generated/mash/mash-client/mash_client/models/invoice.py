@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,10 +20,6 @@ from ..types import (
     decode_float,
     decode_int,
 )
-
-if TYPE_CHECKING:
-    from ..models.order_item import OrderItem
-
 
 T = TypeVar("T", bound="Invoice")
 
@@ -100,11 +96,10 @@ class Invoice:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.order_item import OrderItem  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
+        _v_id = d.pop("id", UNSET)
+        id: int | Unset = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         _duedate = d.pop("duedate", UNSET)
         duedate: datetime.date | Unset
@@ -120,9 +115,19 @@ class Invoice:
         else:
             invoicedate = decode_datetime(_invoicedate, "/invoicedate", _devs)
 
-        total_amount: float | Unset = decode_float(d.pop("totalAmount", UNSET), "/totalAmount", _devs)
+        _v_total_amount = d.pop("totalAmount", UNSET)
+        total_amount: float | Unset = (
+            _v_total_amount
+            if type(_v_total_amount) is float or type(_v_total_amount) is int
+            else decode_float(_v_total_amount, "/totalAmount", _devs)
+        )
 
-        minimum_amount: float | Unset = decode_float(d.pop("minimumAmount", UNSET), "/minimumAmount", _devs)
+        _v_minimum_amount = d.pop("minimumAmount", UNSET)
+        minimum_amount: float | Unset = (
+            _v_minimum_amount
+            if type(_v_minimum_amount) is float or type(_v_minimum_amount) is int
+            else decode_float(_v_minimum_amount, "/minimumAmount", _devs)
+        )
 
         _order_items = d.pop("orderItems", UNSET)
         order_items: list[OrderItem] | Unset = UNSET
@@ -180,3 +185,7 @@ class Invoice:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.order_item import OrderItem  # noqa: E402

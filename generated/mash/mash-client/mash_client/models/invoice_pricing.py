@@ -79,14 +79,22 @@ class InvoicePricing:
         _missing: list[str] = []
         _raw_invoicing_fee = d.pop("invoicingFee", MISSING)
         if _raw_invoicing_fee is not MISSING:
-            invoicing_fee: str = decode_str(_raw_invoicing_fee, "/invoicingFee", _devs)
+            _v_invoicing_fee = _raw_invoicing_fee
+            invoicing_fee: str = (
+                _v_invoicing_fee
+                if type(_v_invoicing_fee) is str
+                else decode_str(_v_invoicing_fee, "/invoicingFee", _devs)
+            )
 
         else:
             invoicing_fee = absent("invoicing_fee", "/invoicingFee", _raw_invoicing_fee, _devs, _missing)
 
         _raw_invoice_due = d.pop("invoiceDue", MISSING)
         if _raw_invoice_due is not MISSING:
-            invoice_due: str = decode_str(_raw_invoice_due, "/invoiceDue", _devs)
+            _v_invoice_due = _raw_invoice_due
+            invoice_due: str = (
+                _v_invoice_due if type(_v_invoice_due) is str else decode_str(_v_invoice_due, "/invoiceDue", _devs)
+            )
 
         else:
             invoice_due = absent("invoice_due", "/invoiceDue", _raw_invoice_due, _devs, _missing)

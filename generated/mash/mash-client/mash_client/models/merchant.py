@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,10 +17,6 @@ from ..types import (
     is_no_object_lax,
     json_shape,
 )
-
-if TYPE_CHECKING:
-    from ..models.address import Address
-
 
 T = TypeVar("T", bound="Merchant")
 
@@ -47,8 +43,6 @@ class Merchant:
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.address import Address  # noqa: PLC0415
-
         name = self.name
 
         company_id = self.company_id
@@ -107,20 +101,25 @@ class Merchant:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.address import Address  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _v_name = d.pop("name", UNSET)
+        name: str | Unset = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
-        company_id: str | Unset = decode_str(d.pop("companyId", UNSET), "/companyId", _devs)
+        _v_company_id = d.pop("companyId", UNSET)
+        company_id: str | Unset = (
+            _v_company_id if type(_v_company_id) is str else decode_str(_v_company_id, "/companyId", _devs)
+        )
 
         def _parse_email(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            email_type_0: str = decode_str(data, "/email", _devs)
+            _v_email_type_0 = data
+            email_type_0: str = (
+                _v_email_type_0 if type(_v_email_type_0) is str else decode_str(_v_email_type_0, "/email", _devs)
+            )
 
             return email_type_0
             email_type_1 = cast(None, data)
@@ -134,7 +133,10 @@ class Merchant:
                 return data
             if isinstance(data, Unset):
                 return data
-            phone_type_0: str = decode_str(data, "/phone", _devs)
+            _v_phone_type_0 = data
+            phone_type_0: str = (
+                _v_phone_type_0 if type(_v_phone_type_0) is str else decode_str(_v_phone_type_0, "/phone", _devs)
+            )
 
             return phone_type_0
             phone_type_1 = cast(None, data)
@@ -148,7 +150,12 @@ class Merchant:
                 return data
             if isinstance(data, Unset):
                 return data
-            bank_account_type_0: str = decode_str(data, "/bankAccount", _devs)
+            _v_bank_account_type_0 = data
+            bank_account_type_0: str = (
+                _v_bank_account_type_0
+                if type(_v_bank_account_type_0) is str
+                else decode_str(_v_bank_account_type_0, "/bankAccount", _devs)
+            )
 
             return bank_account_type_0
             bank_account_type_1 = cast(None, data)
@@ -162,7 +169,12 @@ class Merchant:
                 return data
             if isinstance(data, Unset):
                 return data
-            website_type_0: str = decode_str(data, "/website", _devs)
+            _v_website_type_0 = data
+            website_type_0: str = (
+                _v_website_type_0
+                if type(_v_website_type_0) is str
+                else decode_str(_v_website_type_0, "/website", _devs)
+            )
 
             return website_type_0
             website_type_1 = cast(None, data)
@@ -225,3 +237,7 @@ class Merchant:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.address import Address  # noqa: E402

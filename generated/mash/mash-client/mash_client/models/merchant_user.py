@@ -48,9 +48,11 @@ class MerchantUser:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        user_id: str | Unset = decode_str(d.pop("userId", UNSET), "/userId", _devs)
+        _v_user_id = d.pop("userId", UNSET)
+        user_id: str | Unset = _v_user_id if type(_v_user_id) is str else decode_str(_v_user_id, "/userId", _devs)
 
-        store_id: str | Unset = decode_str(d.pop("storeId", UNSET), "/storeId", _devs)
+        _v_store_id = d.pop("storeId", UNSET)
+        store_id: str | Unset = _v_store_id if type(_v_store_id) is str else decode_str(_v_store_id, "/storeId", _devs)
 
         _decoded = cls(
             user_id=user_id,

@@ -89,15 +89,36 @@ class OrderItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        article_id: str | Unset = decode_str(d.pop("articleId", UNSET), "/articleId", _devs)
+        _v_article_id = d.pop("articleId", UNSET)
+        article_id: str | Unset = (
+            _v_article_id if type(_v_article_id) is str else decode_str(_v_article_id, "/articleId", _devs)
+        )
 
-        description: str | Unset = decode_str(d.pop("description", UNSET), "/description", _devs)
+        _v_description = d.pop("description", UNSET)
+        description: str | Unset = (
+            _v_description if type(_v_description) is str else decode_str(_v_description, "/description", _devs)
+        )
 
-        price_per_unit: float | Unset = decode_float(d.pop("pricePerUnit", UNSET), "/pricePerUnit", _devs)
+        _v_price_per_unit = d.pop("pricePerUnit", UNSET)
+        price_per_unit: float | Unset = (
+            _v_price_per_unit
+            if type(_v_price_per_unit) is float or type(_v_price_per_unit) is int
+            else decode_float(_v_price_per_unit, "/pricePerUnit", _devs)
+        )
 
-        number_of_units: float | Unset = decode_float(d.pop("numberOfUnits", UNSET), "/numberOfUnits", _devs)
+        _v_number_of_units = d.pop("numberOfUnits", UNSET)
+        number_of_units: float | Unset = (
+            _v_number_of_units
+            if type(_v_number_of_units) is float or type(_v_number_of_units) is int
+            else decode_float(_v_number_of_units, "/numberOfUnits", _devs)
+        )
 
-        vat_percent: float | Unset = decode_float(d.pop("vatPercent", UNSET), "/vatPercent", _devs)
+        _v_vat_percent = d.pop("vatPercent", UNSET)
+        vat_percent: float | Unset = (
+            _v_vat_percent
+            if type(_v_vat_percent) is float or type(_v_vat_percent) is int
+            else decode_float(_v_vat_percent, "/vatPercent", _devs)
+        )
 
         _status = d.pop("status", UNSET)
         status: OrderItemStatus | Unset

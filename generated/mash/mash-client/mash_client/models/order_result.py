@@ -28,14 +28,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.address import Address
-    from ..models.customer import Customer
-    from ..models.invoice import Invoice
-    from ..models.order_item import OrderItem
-    from ..models.payment_plan import PaymentPlan
-
-
 T = TypeVar("T", bound="OrderResult")
 
 
@@ -113,8 +105,6 @@ class OrderResult:
         return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.address import Address  # noqa: PLC0415
-
         order_id = self.order_id
 
         client_order_id = self.client_order_id
@@ -185,25 +175,25 @@ class OrderResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.address import Address  # noqa: PLC0415
-        from ..models.customer import Customer  # noqa: PLC0415
-        from ..models.invoice import Invoice  # noqa: PLC0415
-        from ..models.order_item import OrderItem  # noqa: PLC0415
-        from ..models.payment_plan import PaymentPlan  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
         _raw_order_id = d.pop("orderId", MISSING)
         if _raw_order_id is not MISSING:
-            order_id: str = decode_str(_raw_order_id, "/orderId", _devs)
+            _v_order_id = _raw_order_id
+            order_id: str = _v_order_id if type(_v_order_id) is str else decode_str(_v_order_id, "/orderId", _devs)
 
         else:
             order_id = absent("order_id", "/orderId", _raw_order_id, _devs, _missing)
 
         _raw_client_order_id = d.pop("clientOrderId", MISSING)
         if _raw_client_order_id is not MISSING:
-            client_order_id: str = decode_str(_raw_client_order_id, "/clientOrderId", _devs)
+            _v_client_order_id = _raw_client_order_id
+            client_order_id: str = (
+                _v_client_order_id
+                if type(_v_client_order_id) is str
+                else decode_str(_v_client_order_id, "/clientOrderId", _devs)
+            )
 
         else:
             client_order_id = absent("client_order_id", "/clientOrderId", _raw_client_order_id, _devs, _missing)
@@ -217,7 +207,10 @@ class OrderResult:
 
         _raw_status_code = d.pop("statusCode", MISSING)
         if _raw_status_code is not MISSING:
-            status_code: str = decode_str(_raw_status_code, "/statusCode", _devs)
+            _v_status_code = _raw_status_code
+            status_code: str = (
+                _v_status_code if type(_v_status_code) is str else decode_str(_v_status_code, "/statusCode", _devs)
+            )
 
         else:
             status_code = absent("status_code", "/statusCode", _raw_status_code, _devs, _missing)
@@ -228,7 +221,12 @@ class OrderResult:
             def _parse_payment_plan_type_id(data: object) -> None | str:
                 if data is None:
                     return data
-                payment_plan_type_id_type_0: str = decode_str(data, "/paymentPlanTypeId", _devs)
+                _v_payment_plan_type_id_type_0 = data
+                payment_plan_type_id_type_0: str = (
+                    _v_payment_plan_type_id_type_0
+                    if type(_v_payment_plan_type_id_type_0) is str
+                    else decode_str(_v_payment_plan_type_id_type_0, "/paymentPlanTypeId", _devs)
+                )
 
                 return payment_plan_type_id_type_0
                 payment_plan_type_id_type_1 = cast(None, data)
@@ -308,14 +306,24 @@ class OrderResult:
 
         _raw_total_items = d.pop("totalItems", MISSING)
         if _raw_total_items is not MISSING:
-            total_items: float = decode_float(_raw_total_items, "/totalItems", _devs)
+            _v_total_items = _raw_total_items
+            total_items: float = (
+                _v_total_items
+                if type(_v_total_items) is float or type(_v_total_items) is int
+                else decode_float(_v_total_items, "/totalItems", _devs)
+            )
 
         else:
             total_items = absent("total_items", "/totalItems", _raw_total_items, _devs, _missing)
 
         _raw_charged_total = d.pop("chargedTotal", MISSING)
         if _raw_charged_total is not MISSING:
-            charged_total: float = decode_float(_raw_charged_total, "/chargedTotal", _devs)
+            _v_charged_total = _raw_charged_total
+            charged_total: float = (
+                _v_charged_total
+                if type(_v_charged_total) is float or type(_v_charged_total) is int
+                else decode_float(_v_charged_total, "/chargedTotal", _devs)
+            )
 
         else:
             charged_total = absent("charged_total", "/chargedTotal", _raw_charged_total, _devs, _missing)
@@ -404,3 +412,11 @@ class OrderResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.address import Address  # noqa: E402
+from ..models.customer import Customer  # noqa: E402
+from ..models.invoice import Invoice  # noqa: E402
+from ..models.order_item import OrderItem  # noqa: E402
+from ..models.payment_plan import PaymentPlan  # noqa: E402

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,10 +18,6 @@ from ..types import (
     decode_int,
     decode_str,
 )
-
-if TYPE_CHECKING:
-    from ..models.order_item import OrderItem
-
 
 T = TypeVar("T", bound="PaymentPlan")
 
@@ -111,21 +107,45 @@ class PaymentPlan:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.order_item import OrderItem  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        id: str | Unset = decode_str(d.pop("id", UNSET), "/id", _devs)
+        _v_id = d.pop("id", UNSET)
+        id: str | Unset = _v_id if type(_v_id) is str else decode_str(_v_id, "/id", _devs)
 
-        length_in_months: int | Unset = decode_int(d.pop("lengthInMonths", UNSET), "/lengthInMonths", _devs)
+        _v_length_in_months = d.pop("lengthInMonths", UNSET)
+        length_in_months: int | Unset = (
+            _v_length_in_months
+            if type(_v_length_in_months) is int
+            else decode_int(_v_length_in_months, "/lengthInMonths", _devs)
+        )
 
-        monthly_amount: float | Unset = decode_float(d.pop("monthlyAmount", UNSET), "/monthlyAmount", _devs)
+        _v_monthly_amount = d.pop("monthlyAmount", UNSET)
+        monthly_amount: float | Unset = (
+            _v_monthly_amount
+            if type(_v_monthly_amount) is float or type(_v_monthly_amount) is int
+            else decode_float(_v_monthly_amount, "/monthlyAmount", _devs)
+        )
 
-        initial_fee: float | Unset = decode_float(d.pop("initialFee", UNSET), "/initialFee", _devs)
+        _v_initial_fee = d.pop("initialFee", UNSET)
+        initial_fee: float | Unset = (
+            _v_initial_fee
+            if type(_v_initial_fee) is float or type(_v_initial_fee) is int
+            else decode_float(_v_initial_fee, "/initialFee", _devs)
+        )
 
-        notification_fee: float | Unset = decode_float(d.pop("notificationFee", UNSET), "/notificationFee", _devs)
+        _v_notification_fee = d.pop("notificationFee", UNSET)
+        notification_fee: float | Unset = (
+            _v_notification_fee
+            if type(_v_notification_fee) is float or type(_v_notification_fee) is int
+            else decode_float(_v_notification_fee, "/notificationFee", _devs)
+        )
 
-        total_amount: float | Unset = decode_float(d.pop("totalAmount", UNSET), "/totalAmount", _devs)
+        _v_total_amount = d.pop("totalAmount", UNSET)
+        total_amount: float | Unset = (
+            _v_total_amount
+            if type(_v_total_amount) is float or type(_v_total_amount) is int
+            else decode_float(_v_total_amount, "/totalAmount", _devs)
+        )
 
         _charged_items = d.pop("chargedItems", UNSET)
         charged_items: list[OrderItem] | Unset = UNSET
@@ -198,3 +218,7 @@ class PaymentPlan:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.order_item import OrderItem  # noqa: E402

@@ -65,15 +65,40 @@ class PaymentPlanCalculation:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        order_amount: float | Unset = decode_float(d.pop("orderAmount", UNSET), "/orderAmount", _devs)
+        _v_order_amount = d.pop("orderAmount", UNSET)
+        order_amount: float | Unset = (
+            _v_order_amount
+            if type(_v_order_amount) is float or type(_v_order_amount) is int
+            else decode_float(_v_order_amount, "/orderAmount", _devs)
+        )
 
-        installment_amount: float | Unset = decode_float(d.pop("installmentAmount", UNSET), "/installmentAmount", _devs)
+        _v_installment_amount = d.pop("installmentAmount", UNSET)
+        installment_amount: float | Unset = (
+            _v_installment_amount
+            if type(_v_installment_amount) is float or type(_v_installment_amount) is int
+            else decode_float(_v_installment_amount, "/installmentAmount", _devs)
+        )
 
-        total_amount: float | Unset = decode_float(d.pop("totalAmount", UNSET), "/totalAmount", _devs)
+        _v_total_amount = d.pop("totalAmount", UNSET)
+        total_amount: float | Unset = (
+            _v_total_amount
+            if type(_v_total_amount) is float or type(_v_total_amount) is int
+            else decode_float(_v_total_amount, "/totalAmount", _devs)
+        )
 
-        initial_fee: float | Unset = decode_float(d.pop("initialFee", UNSET), "/initialFee", _devs)
+        _v_initial_fee = d.pop("initialFee", UNSET)
+        initial_fee: float | Unset = (
+            _v_initial_fee
+            if type(_v_initial_fee) is float or type(_v_initial_fee) is int
+            else decode_float(_v_initial_fee, "/initialFee", _devs)
+        )
 
-        notification_fee: float | Unset = decode_float(d.pop("notificationFee", UNSET), "/notificationFee", _devs)
+        _v_notification_fee = d.pop("notificationFee", UNSET)
+        notification_fee: float | Unset = (
+            _v_notification_fee
+            if type(_v_notification_fee) is float or type(_v_notification_fee) is int
+            else decode_float(_v_notification_fee, "/notificationFee", _devs)
+        )
 
         _decoded = cls(
             order_amount=order_amount,

@@ -26,10 +26,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.payment_plan_calculation import PaymentPlanCalculation
-
-
 T = TypeVar("T", bound="PaymentPlanType")
 
 
@@ -91,8 +87,6 @@ class PaymentPlanType:
         return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.payment_plan_calculation import PaymentPlanCalculation  # noqa: PLC0415
-
         id = self.id
 
         installment_count = self.installment_count
@@ -141,21 +135,25 @@ class PaymentPlanType:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.payment_plan_calculation import PaymentPlanCalculation  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
         _raw_id = d.pop("id", MISSING)
         if _raw_id is not MISSING:
-            id: str = decode_str(_raw_id, "/id", _devs)
+            _v_id = _raw_id
+            id: str = _v_id if type(_v_id) is str else decode_str(_v_id, "/id", _devs)
 
         else:
             id = absent("id", "/id", _raw_id, _devs, _missing)
 
         _raw_installment_count = d.pop("installmentCount", MISSING)
         if _raw_installment_count is not MISSING:
-            installment_count: int = decode_int(_raw_installment_count, "/installmentCount", _devs)
+            _v_installment_count = _raw_installment_count
+            installment_count: int = (
+                _v_installment_count
+                if type(_v_installment_count) is int
+                else decode_int(_v_installment_count, "/installmentCount", _devs)
+            )
 
         else:
             installment_count = absent(
@@ -164,14 +162,24 @@ class PaymentPlanType:
 
         _raw_initial_fee_fixed = d.pop("initialFeeFixed", MISSING)
         if _raw_initial_fee_fixed is not MISSING:
-            initial_fee_fixed: float = decode_float(_raw_initial_fee_fixed, "/initialFeeFixed", _devs)
+            _v_initial_fee_fixed = _raw_initial_fee_fixed
+            initial_fee_fixed: float = (
+                _v_initial_fee_fixed
+                if type(_v_initial_fee_fixed) is float or type(_v_initial_fee_fixed) is int
+                else decode_float(_v_initial_fee_fixed, "/initialFeeFixed", _devs)
+            )
 
         else:
             initial_fee_fixed = absent("initial_fee_fixed", "/initialFeeFixed", _raw_initial_fee_fixed, _devs, _missing)
 
         _raw_initial_fee_percentage = d.pop("initialFeePercentage", MISSING)
         if _raw_initial_fee_percentage is not MISSING:
-            initial_fee_percentage: float = decode_float(_raw_initial_fee_percentage, "/initialFeePercentage", _devs)
+            _v_initial_fee_percentage = _raw_initial_fee_percentage
+            initial_fee_percentage: float = (
+                _v_initial_fee_percentage
+                if type(_v_initial_fee_percentage) is float or type(_v_initial_fee_percentage) is int
+                else decode_float(_v_initial_fee_percentage, "/initialFeePercentage", _devs)
+            )
 
         else:
             initial_fee_percentage = absent(
@@ -180,7 +188,12 @@ class PaymentPlanType:
 
         _raw_notification_fee_fixed = d.pop("notificationFeeFixed", MISSING)
         if _raw_notification_fee_fixed is not MISSING:
-            notification_fee_fixed: float = decode_float(_raw_notification_fee_fixed, "/notificationFeeFixed", _devs)
+            _v_notification_fee_fixed = _raw_notification_fee_fixed
+            notification_fee_fixed: float = (
+                _v_notification_fee_fixed
+                if type(_v_notification_fee_fixed) is float or type(_v_notification_fee_fixed) is int
+                else decode_float(_v_notification_fee_fixed, "/notificationFeeFixed", _devs)
+            )
 
         else:
             notification_fee_fixed = absent(
@@ -189,8 +202,11 @@ class PaymentPlanType:
 
         _raw_notification_fee_percentage = d.pop("notificationFeePercentage", MISSING)
         if _raw_notification_fee_percentage is not MISSING:
-            notification_fee_percentage: float = decode_float(
-                _raw_notification_fee_percentage, "/notificationFeePercentage", _devs
+            _v_notification_fee_percentage = _raw_notification_fee_percentage
+            notification_fee_percentage: float = (
+                _v_notification_fee_percentage
+                if type(_v_notification_fee_percentage) is float or type(_v_notification_fee_percentage) is int
+                else decode_float(_v_notification_fee_percentage, "/notificationFeePercentage", _devs)
             )
 
         else:
@@ -204,21 +220,36 @@ class PaymentPlanType:
 
         _raw_interest_rate = d.pop("interestRate", MISSING)
         if _raw_interest_rate is not MISSING:
-            interest_rate: float = decode_float(_raw_interest_rate, "/interestRate", _devs)
+            _v_interest_rate = _raw_interest_rate
+            interest_rate: float = (
+                _v_interest_rate
+                if type(_v_interest_rate) is float or type(_v_interest_rate) is int
+                else decode_float(_v_interest_rate, "/interestRate", _devs)
+            )
 
         else:
             interest_rate = absent("interest_rate", "/interestRate", _raw_interest_rate, _devs, _missing)
 
         _raw_from_amount = d.pop("fromAmount", MISSING)
         if _raw_from_amount is not MISSING:
-            from_amount: float = decode_float(_raw_from_amount, "/fromAmount", _devs)
+            _v_from_amount = _raw_from_amount
+            from_amount: float = (
+                _v_from_amount
+                if type(_v_from_amount) is float or type(_v_from_amount) is int
+                else decode_float(_v_from_amount, "/fromAmount", _devs)
+            )
 
         else:
             from_amount = absent("from_amount", "/fromAmount", _raw_from_amount, _devs, _missing)
 
         _raw_to_amount = d.pop("toAmount", MISSING)
         if _raw_to_amount is not MISSING:
-            to_amount: float = decode_float(_raw_to_amount, "/toAmount", _devs)
+            _v_to_amount = _raw_to_amount
+            to_amount: float = (
+                _v_to_amount
+                if type(_v_to_amount) is float or type(_v_to_amount) is int
+                else decode_float(_v_to_amount, "/toAmount", _devs)
+            )
 
         else:
             to_amount = absent("to_amount", "/toAmount", _raw_to_amount, _devs, _missing)
@@ -282,3 +313,7 @@ class PaymentPlanType:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.payment_plan_calculation import PaymentPlanCalculation  # noqa: E402

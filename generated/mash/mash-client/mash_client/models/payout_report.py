@@ -21,10 +21,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.payout_report_item import PayoutReportItem
-
-
 T = TypeVar("T", bound="PayoutReport")
 
 
@@ -81,8 +77,6 @@ class PayoutReport:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.payout_report_item import PayoutReportItem  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
@@ -102,7 +96,12 @@ class PayoutReport:
 
         _raw_total_item_count = d.pop("totalItemCount", MISSING)
         if _raw_total_item_count is not MISSING:
-            total_item_count: int = decode_int(_raw_total_item_count, "/totalItemCount", _devs)
+            _v_total_item_count = _raw_total_item_count
+            total_item_count: int = (
+                _v_total_item_count
+                if type(_v_total_item_count) is int
+                else decode_int(_v_total_item_count, "/totalItemCount", _devs)
+            )
 
         else:
             total_item_count = absent("total_item_count", "/totalItemCount", _raw_total_item_count, _devs, _missing)
@@ -134,3 +133,7 @@ class PayoutReport:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.payout_report_item import PayoutReportItem  # noqa: E402

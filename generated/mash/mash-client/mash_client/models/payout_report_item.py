@@ -132,7 +132,8 @@ class PayoutReportItem:
         _missing: list[str] = []
         _raw_order_id = d.pop("orderId", MISSING)
         if _raw_order_id is not MISSING:
-            order_id: int = decode_int(_raw_order_id, "/orderId", _devs)
+            _v_order_id = _raw_order_id
+            order_id: int = _v_order_id if type(_v_order_id) is int else decode_int(_v_order_id, "/orderId", _devs)
 
         else:
             order_id = absent("order_id", "/orderId", _raw_order_id, _devs, _missing)
@@ -153,14 +154,24 @@ class PayoutReportItem:
 
         _raw_amount = d.pop("amount", MISSING)
         if _raw_amount is not MISSING:
-            amount: float = decode_float(_raw_amount, "/amount", _devs)
+            _v_amount = _raw_amount
+            amount: float = (
+                _v_amount
+                if type(_v_amount) is float or type(_v_amount) is int
+                else decode_float(_v_amount, "/amount", _devs)
+            )
 
         else:
             amount = absent("amount", "/amount", _raw_amount, _devs, _missing)
 
         _raw_order_reference_number = d.pop("orderReferenceNumber", MISSING)
         if _raw_order_reference_number is not MISSING:
-            order_reference_number: str = decode_str(_raw_order_reference_number, "/orderReferenceNumber", _devs)
+            _v_order_reference_number = _raw_order_reference_number
+            order_reference_number: str = (
+                _v_order_reference_number
+                if type(_v_order_reference_number) is str
+                else decode_str(_v_order_reference_number, "/orderReferenceNumber", _devs)
+            )
 
         else:
             order_reference_number = absent(
@@ -169,7 +180,12 @@ class PayoutReportItem:
 
         _raw_payout_reference_number = d.pop("payoutReferenceNumber", MISSING)
         if _raw_payout_reference_number is not MISSING:
-            payout_reference_number: str = decode_str(_raw_payout_reference_number, "/payoutReferenceNumber", _devs)
+            _v_payout_reference_number = _raw_payout_reference_number
+            payout_reference_number: str = (
+                _v_payout_reference_number
+                if type(_v_payout_reference_number) is str
+                else decode_str(_v_payout_reference_number, "/payoutReferenceNumber", _devs)
+            )
 
         else:
             payout_reference_number = absent(
@@ -178,21 +194,32 @@ class PayoutReportItem:
 
         _raw_username = d.pop("username", MISSING)
         if _raw_username is not MISSING:
-            username: str = decode_str(_raw_username, "/username", _devs)
+            _v_username = _raw_username
+            username: str = _v_username if type(_v_username) is str else decode_str(_v_username, "/username", _devs)
 
         else:
             username = absent("username", "/username", _raw_username, _devs, _missing)
 
         _raw_client_order_id = d.pop("clientOrderId", MISSING)
         if _raw_client_order_id is not MISSING:
-            client_order_id: str = decode_str(_raw_client_order_id, "/clientOrderId", _devs)
+            _v_client_order_id = _raw_client_order_id
+            client_order_id: str = (
+                _v_client_order_id
+                if type(_v_client_order_id) is str
+                else decode_str(_v_client_order_id, "/clientOrderId", _devs)
+            )
 
         else:
             client_order_id = absent("client_order_id", "/clientOrderId", _raw_client_order_id, _devs, _missing)
 
         _raw_client_customer_id = d.pop("clientCustomerId", MISSING)
         if _raw_client_customer_id is not MISSING:
-            client_customer_id: str = decode_str(_raw_client_customer_id, "/clientCustomerId", _devs)
+            _v_client_customer_id = _raw_client_customer_id
+            client_customer_id: str = (
+                _v_client_customer_id
+                if type(_v_client_customer_id) is str
+                else decode_str(_v_client_customer_id, "/clientCustomerId", _devs)
+            )
 
         else:
             client_customer_id = absent(
@@ -201,7 +228,12 @@ class PayoutReportItem:
 
         _raw_customer_name = d.pop("customerName", MISSING)
         if _raw_customer_name is not MISSING:
-            customer_name: str = decode_str(_raw_customer_name, "/customerName", _devs)
+            _v_customer_name = _raw_customer_name
+            customer_name: str = (
+                _v_customer_name
+                if type(_v_customer_name) is str
+                else decode_str(_v_customer_name, "/customerName", _devs)
+            )
 
         else:
             customer_name = absent("customer_name", "/customerName", _raw_customer_name, _devs, _missing)

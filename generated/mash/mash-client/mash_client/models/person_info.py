@@ -21,10 +21,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.address import Address
-
-
 T = TypeVar("T", bound="PersonInfo")
 
 
@@ -84,21 +80,21 @@ class PersonInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.address import Address  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
         _raw_name = d.pop("name", MISSING)
         if _raw_name is not MISSING:
-            name: str = decode_str(_raw_name, "/name", _devs)
+            _v_name = _raw_name
+            name: str = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
         else:
             name = absent("name", "/name", _raw_name, _devs, _missing)
 
         _raw_person_id = d.pop("personId", MISSING)
         if _raw_person_id is not MISSING:
-            person_id: str = decode_str(_raw_person_id, "/personId", _devs)
+            _v_person_id = _raw_person_id
+            person_id: str = _v_person_id if type(_v_person_id) is str else decode_str(_v_person_id, "/personId", _devs)
 
         else:
             person_id = absent("person_id", "/personId", _raw_person_id, _devs, _missing)
@@ -140,3 +136,7 @@ class PersonInfo:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.address import Address  # noqa: E402

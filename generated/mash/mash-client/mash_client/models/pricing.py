@@ -23,11 +23,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.invoice_pricing import InvoicePricing
-    from ..models.payment_plan_type import PaymentPlanType
-
-
 T = TypeVar("T", bound="Pricing")
 
 
@@ -90,9 +85,6 @@ class Pricing:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.invoice_pricing import InvoicePricing  # noqa: PLC0415
-        from ..models.payment_plan_type import PaymentPlanType  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
@@ -156,3 +148,8 @@ class Pricing:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.invoice_pricing import InvoicePricing  # noqa: E402
+from ..models.payment_plan_type import PaymentPlanType  # noqa: E402

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,11 +18,6 @@ from ..types import (
     is_no_object_lax,
     json_shape,
 )
-
-if TYPE_CHECKING:
-    from ..models.merchant_user import MerchantUser
-    from ..models.order_item import OrderItem
-
 
 T = TypeVar("T", bound="RefundOrderRequest")
 
@@ -41,8 +36,6 @@ class RefundOrderRequest:
     _deviations: tuple[Deviation, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.merchant_user import MerchantUser  # noqa: PLC0415
-
         merchant_user: dict[str, Any] | None | Unset
         if isinstance(self.merchant_user, Unset):
             merchant_user = UNSET
@@ -82,9 +75,6 @@ class RefundOrderRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.merchant_user import MerchantUser  # noqa: PLC0415
-        from ..models.order_item import OrderItem  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
 
@@ -132,7 +122,12 @@ class RefundOrderRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            reference_number_type_0: str = decode_str(data, "/referenceNumber", _devs)
+            _v_reference_number_type_0 = data
+            reference_number_type_0: str = (
+                _v_reference_number_type_0
+                if type(_v_reference_number_type_0) is str
+                else decode_str(_v_reference_number_type_0, "/referenceNumber", _devs)
+            )
 
             return reference_number_type_0
             reference_number_type_1 = cast(None, data)
@@ -168,3 +163,8 @@ class RefundOrderRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.merchant_user import MerchantUser  # noqa: E402
+from ..models.order_item import OrderItem  # noqa: E402

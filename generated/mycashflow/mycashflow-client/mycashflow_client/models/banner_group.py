@@ -26,10 +26,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.banner_group_translation import BannerGroupTranslation
-
-
 T = TypeVar("T", bound="BannerGroup")
 
 
@@ -113,14 +109,13 @@ class BannerGroup:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.banner_group_translation import BannerGroupTranslation  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
         _raw_id = d.pop("id", MISSING)
         if _raw_id is not MISSING:
-            id: int = decode_int(_raw_id, "/id", _devs)
+            _v_id = _raw_id
+            id: int = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         else:
             id = absent("id", "/id", _raw_id, _devs, _missing)
@@ -139,9 +134,11 @@ class BannerGroup:
         else:
             updated_at = absent("updated_at", "/updated_at", _raw_updated_at, _devs, _missing)
 
-        code: str | Unset = decode_str(d.pop("code", UNSET), "/code", _devs)
+        _v_code = d.pop("code", UNSET)
+        code: str | Unset = _v_code if type(_v_code) is str else decode_str(_v_code, "/code", _devs)
 
-        title: str | Unset = decode_str(d.pop("title", UNSET), "/title", _devs)
+        _v_title = d.pop("title", UNSET)
+        title: str | Unset = _v_title if type(_v_title) is str else decode_str(_v_title, "/title", _devs)
 
         _translations = d.pop("translations", UNSET)
         translations: list[BannerGroupTranslation] | Unset = UNSET
@@ -187,3 +184,7 @@ class BannerGroup:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.banner_group_translation import BannerGroupTranslation  # noqa: E402

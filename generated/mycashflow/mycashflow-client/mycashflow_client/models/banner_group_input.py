@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,10 +16,6 @@ from ..types import (
     as_list,
     decode_str,
 )
-
-if TYPE_CHECKING:
-    from ..models.banner_group_translation import BannerGroupTranslation
-
 
 T = TypeVar("T", bound="BannerGroupInput")
 
@@ -62,13 +58,13 @@ class BannerGroupInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.banner_group_translation import BannerGroupTranslation  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        code: str | Unset = decode_str(d.pop("code", UNSET), "/code", _devs)
+        _v_code = d.pop("code", UNSET)
+        code: str | Unset = _v_code if type(_v_code) is str else decode_str(_v_code, "/code", _devs)
 
-        title: str | Unset = decode_str(d.pop("title", UNSET), "/title", _devs)
+        _v_title = d.pop("title", UNSET)
+        title: str | Unset = _v_title if type(_v_title) is str else decode_str(_v_title, "/title", _devs)
 
         _translations = d.pop("translations", UNSET)
         translations: list[BannerGroupTranslation] | Unset = UNSET
@@ -109,3 +105,7 @@ class BannerGroupInput:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.banner_group_translation import BannerGroupTranslation  # noqa: E402

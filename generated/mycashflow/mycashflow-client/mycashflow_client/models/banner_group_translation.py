@@ -81,12 +81,14 @@ class BannerGroupTranslation:
         _missing: list[str] = []
         _raw_language = d.pop("language", MISSING)
         if _raw_language is not MISSING:
-            language: str = decode_str(_raw_language, "/language", _devs)
+            _v_language = _raw_language
+            language: str = _v_language if type(_v_language) is str else decode_str(_v_language, "/language", _devs)
 
         else:
             language = absent("language", "/language", _raw_language, _devs, _missing)
 
-        title: str | Unset = decode_str(d.pop("title", UNSET), "/title", _devs)
+        _v_title = d.pop("title", UNSET)
+        title: str | Unset = _v_title if type(_v_title) is str else decode_str(_v_title, "/title", _devs)
 
         _decoded = cls(
             language=language,

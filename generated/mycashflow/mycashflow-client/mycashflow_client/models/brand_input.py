@@ -40,7 +40,8 @@ class BrandInput:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _v_name = d.pop("name", UNSET)
+        name: str | Unset = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
         _decoded = cls(
             name=name,

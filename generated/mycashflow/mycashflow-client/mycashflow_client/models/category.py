@@ -26,10 +26,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.visibility import Visibility
-
-
 T = TypeVar("T", bound="Category")
 
 
@@ -122,14 +118,13 @@ class Category:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.visibility import Visibility  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
         _raw_id = d.pop("id", MISSING)
         if _raw_id is not MISSING:
-            id: int = decode_int(_raw_id, "/id", _devs)
+            _v_id = _raw_id
+            id: int = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         else:
             id = absent("id", "/id", _raw_id, _devs, _missing)
@@ -153,7 +148,12 @@ class Category:
                 return data
             if isinstance(data, Unset):
                 return data
-            parent_id_type_0: int = decode_int(data, "/parent_id", _devs)
+            _v_parent_id_type_0 = data
+            parent_id_type_0: int = (
+                _v_parent_id_type_0
+                if type(_v_parent_id_type_0) is int
+                else decode_int(_v_parent_id_type_0, "/parent_id", _devs)
+            )
 
             return parent_id_type_0
             parent_id_type_1 = cast(None, data)
@@ -162,9 +162,11 @@ class Category:
 
         parent_id = _parse_parent_id(d.pop("parent_id", UNSET))
 
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _v_name = d.pop("name", UNSET)
+        name: str | Unset = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
-        template: str | Unset = decode_str(d.pop("template", UNSET), "/template", _devs)
+        _v_template = d.pop("template", UNSET)
+        template: str | Unset = _v_template if type(_v_template) is str else decode_str(_v_template, "/template", _devs)
 
         _visibilities = d.pop("visibilities", UNSET)
         visibilities: list[Visibility] | Unset = UNSET
@@ -211,3 +213,7 @@ class Category:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.visibility import Visibility  # noqa: E402

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,10 +17,6 @@ from ..types import (
     decode_int,
     decode_str,
 )
-
-if TYPE_CHECKING:
-    from ..models.visibility import Visibility
-
 
 T = TypeVar("T", bound="CategoryInput")
 
@@ -72,8 +68,6 @@ class CategoryInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.visibility import Visibility  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
 
@@ -82,7 +76,12 @@ class CategoryInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            parent_id_type_0: int = decode_int(data, "/parent_id", _devs)
+            _v_parent_id_type_0 = data
+            parent_id_type_0: int = (
+                _v_parent_id_type_0
+                if type(_v_parent_id_type_0) is int
+                else decode_int(_v_parent_id_type_0, "/parent_id", _devs)
+            )
 
             return parent_id_type_0
             parent_id_type_1 = cast(None, data)
@@ -91,9 +90,11 @@ class CategoryInput:
 
         parent_id = _parse_parent_id(d.pop("parent_id", UNSET))
 
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _v_name = d.pop("name", UNSET)
+        name: str | Unset = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
-        template: str | Unset = decode_str(d.pop("template", UNSET), "/template", _devs)
+        _v_template = d.pop("template", UNSET)
+        template: str | Unset = _v_template if type(_v_template) is str else decode_str(_v_template, "/template", _devs)
 
         _visibilities = d.pop("visibilities", UNSET)
         visibilities: list[Visibility] | Unset = UNSET
@@ -135,3 +136,7 @@ class CategoryInput:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.visibility import Visibility  # noqa: E402

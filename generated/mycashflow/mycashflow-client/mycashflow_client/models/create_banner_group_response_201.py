@@ -20,10 +20,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.banner_group import BannerGroup
-
-
 T = TypeVar("T", bound="CreateBannerGroupResponse201")
 
 
@@ -70,8 +66,6 @@ class CreateBannerGroupResponse201:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.banner_group import BannerGroup  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
@@ -110,3 +104,7 @@ class CreateBannerGroupResponse201:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.banner_group import BannerGroup  # noqa: E402

@@ -20,10 +20,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.webhook import Webhook
-
-
 T = TypeVar("T", bound="CreateWebhookResponse201")
 
 
@@ -70,8 +66,6 @@ class CreateWebhookResponse201:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.webhook import Webhook  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
@@ -110,3 +104,7 @@ class CreateWebhookResponse201:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.webhook import Webhook  # noqa: E402

@@ -26,10 +26,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.customer_group import CustomerGroup
-
-
 T = TypeVar("T", bound="Customer")
 
 
@@ -170,14 +166,13 @@ class Customer:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.customer_group import CustomerGroup  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
         _raw_id = d.pop("id", MISSING)
         if _raw_id is not MISSING:
-            id: int = decode_int(_raw_id, "/id", _devs)
+            _v_id = _raw_id
+            id: int = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         else:
             id = absent("id", "/id", _raw_id, _devs, _missing)
@@ -201,7 +196,12 @@ class Customer:
                 return data
             if isinstance(data, Unset):
                 return data
-            external_id_type_0: str = decode_str(data, "/external_id", _devs)
+            _v_external_id_type_0 = data
+            external_id_type_0: str = (
+                _v_external_id_type_0
+                if type(_v_external_id_type_0) is str
+                else decode_str(_v_external_id_type_0, "/external_id", _devs)
+            )
 
             return external_id_type_0
             external_id_type_1 = cast(None, data)
@@ -210,25 +210,45 @@ class Customer:
 
         external_id = _parse_external_id(d.pop("external_id", UNSET))
 
-        email: str | Unset = decode_str(d.pop("email", UNSET), "/email", _devs)
+        _v_email = d.pop("email", UNSET)
+        email: str | Unset = _v_email if type(_v_email) is str else decode_str(_v_email, "/email", _devs)
 
-        vat_code: str | Unset = decode_str(d.pop("vat_code", UNSET), "/vat_code", _devs)
+        _v_vat_code = d.pop("vat_code", UNSET)
+        vat_code: str | Unset = _v_vat_code if type(_v_vat_code) is str else decode_str(_v_vat_code, "/vat_code", _devs)
 
-        company: str | Unset = decode_str(d.pop("company", UNSET), "/company", _devs)
+        _v_company = d.pop("company", UNSET)
+        company: str | Unset = _v_company if type(_v_company) is str else decode_str(_v_company, "/company", _devs)
 
-        first_name: str | Unset = decode_str(d.pop("first_name", UNSET), "/first_name", _devs)
+        _v_first_name = d.pop("first_name", UNSET)
+        first_name: str | Unset = (
+            _v_first_name if type(_v_first_name) is str else decode_str(_v_first_name, "/first_name", _devs)
+        )
 
-        last_name: str | Unset = decode_str(d.pop("last_name", UNSET), "/last_name", _devs)
+        _v_last_name = d.pop("last_name", UNSET)
+        last_name: str | Unset = (
+            _v_last_name if type(_v_last_name) is str else decode_str(_v_last_name, "/last_name", _devs)
+        )
 
-        street_address: str | Unset = decode_str(d.pop("street_address", UNSET), "/street_address", _devs)
+        _v_street_address = d.pop("street_address", UNSET)
+        street_address: str | Unset = (
+            _v_street_address
+            if type(_v_street_address) is str
+            else decode_str(_v_street_address, "/street_address", _devs)
+        )
 
-        postal_code: str | Unset = decode_str(d.pop("postal_code", UNSET), "/postal_code", _devs)
+        _v_postal_code = d.pop("postal_code", UNSET)
+        postal_code: str | Unset = (
+            _v_postal_code if type(_v_postal_code) is str else decode_str(_v_postal_code, "/postal_code", _devs)
+        )
 
-        city: str | Unset = decode_str(d.pop("city", UNSET), "/city", _devs)
+        _v_city = d.pop("city", UNSET)
+        city: str | Unset = _v_city if type(_v_city) is str else decode_str(_v_city, "/city", _devs)
 
-        country: str | Unset = decode_str(d.pop("country", UNSET), "/country", _devs)
+        _v_country = d.pop("country", UNSET)
+        country: str | Unset = _v_country if type(_v_country) is str else decode_str(_v_country, "/country", _devs)
 
-        phone: str | Unset = decode_str(d.pop("phone", UNSET), "/phone", _devs)
+        _v_phone = d.pop("phone", UNSET)
+        phone: str | Unset = _v_phone if type(_v_phone) is str else decode_str(_v_phone, "/phone", _devs)
 
         _customer_groups = d.pop("customer_groups", UNSET)
         customer_groups: list[CustomerGroup] | Unset = UNSET
@@ -283,3 +303,7 @@ class Customer:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.customer_group import CustomerGroup  # noqa: E402

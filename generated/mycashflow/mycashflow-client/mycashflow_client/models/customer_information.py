@@ -96,25 +96,45 @@ class CustomerInformation:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        company: str | Unset = decode_str(d.pop("company", UNSET), "/company", _devs)
+        _v_company = d.pop("company", UNSET)
+        company: str | Unset = _v_company if type(_v_company) is str else decode_str(_v_company, "/company", _devs)
 
-        vat_code: str | Unset = decode_str(d.pop("vat_code", UNSET), "/vat_code", _devs)
+        _v_vat_code = d.pop("vat_code", UNSET)
+        vat_code: str | Unset = _v_vat_code if type(_v_vat_code) is str else decode_str(_v_vat_code, "/vat_code", _devs)
 
-        first_name: str | Unset = decode_str(d.pop("first_name", UNSET), "/first_name", _devs)
+        _v_first_name = d.pop("first_name", UNSET)
+        first_name: str | Unset = (
+            _v_first_name if type(_v_first_name) is str else decode_str(_v_first_name, "/first_name", _devs)
+        )
 
-        last_name: str | Unset = decode_str(d.pop("last_name", UNSET), "/last_name", _devs)
+        _v_last_name = d.pop("last_name", UNSET)
+        last_name: str | Unset = (
+            _v_last_name if type(_v_last_name) is str else decode_str(_v_last_name, "/last_name", _devs)
+        )
 
-        street_address: str | Unset = decode_str(d.pop("street_address", UNSET), "/street_address", _devs)
+        _v_street_address = d.pop("street_address", UNSET)
+        street_address: str | Unset = (
+            _v_street_address
+            if type(_v_street_address) is str
+            else decode_str(_v_street_address, "/street_address", _devs)
+        )
 
-        postal_code: str | Unset = decode_str(d.pop("postal_code", UNSET), "/postal_code", _devs)
+        _v_postal_code = d.pop("postal_code", UNSET)
+        postal_code: str | Unset = (
+            _v_postal_code if type(_v_postal_code) is str else decode_str(_v_postal_code, "/postal_code", _devs)
+        )
 
-        city: str | Unset = decode_str(d.pop("city", UNSET), "/city", _devs)
+        _v_city = d.pop("city", UNSET)
+        city: str | Unset = _v_city if type(_v_city) is str else decode_str(_v_city, "/city", _devs)
 
-        country: str | Unset = decode_str(d.pop("country", UNSET), "/country", _devs)
+        _v_country = d.pop("country", UNSET)
+        country: str | Unset = _v_country if type(_v_country) is str else decode_str(_v_country, "/country", _devs)
 
-        phone: str | Unset = decode_str(d.pop("phone", UNSET), "/phone", _devs)
+        _v_phone = d.pop("phone", UNSET)
+        phone: str | Unset = _v_phone if type(_v_phone) is str else decode_str(_v_phone, "/phone", _devs)
 
-        email: str | Unset = decode_str(d.pop("email", UNSET), "/email", _devs)
+        _v_email = d.pop("email", UNSET)
+        email: str | Unset = _v_email if type(_v_email) is str else decode_str(_v_email, "/email", _devs)
 
         _decoded = cls(
             company=company,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,10 +16,6 @@ from ..types import (
     is_no_object_lax,
     no_object,
 )
-
-if TYPE_CHECKING:
-    from ..models.errors import Errors
-
 
 T = TypeVar("T", bound="ErrorResponse")
 
@@ -48,8 +44,6 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.errors import Errors  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _errors = d.pop("errors", UNSET)
@@ -87,3 +81,7 @@ class ErrorResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.errors import Errors  # noqa: E402

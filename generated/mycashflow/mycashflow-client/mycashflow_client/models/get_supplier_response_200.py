@@ -20,10 +20,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.supplier import Supplier
-
-
 T = TypeVar("T", bound="GetSupplierResponse200")
 
 
@@ -70,8 +66,6 @@ class GetSupplierResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.supplier import Supplier  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
@@ -110,3 +104,7 @@ class GetSupplierResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.supplier import Supplier  # noqa: E402

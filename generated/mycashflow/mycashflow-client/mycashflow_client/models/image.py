@@ -94,7 +94,8 @@ class Image:
         _missing: list[str] = []
         _raw_id = d.pop("id", MISSING)
         if _raw_id is not MISSING:
-            id: int = decode_int(_raw_id, "/id", _devs)
+            _v_id = _raw_id
+            id: int = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         else:
             id = absent("id", "/id", _raw_id, _devs, _missing)
@@ -113,7 +114,8 @@ class Image:
         else:
             updated_at = absent("updated_at", "/updated_at", _raw_updated_at, _devs, _missing)
 
-        filename: str | Unset = decode_str(d.pop("filename", UNSET), "/filename", _devs)
+        _v_filename = d.pop("filename", UNSET)
+        filename: str | Unset = _v_filename if type(_v_filename) is str else decode_str(_v_filename, "/filename", _devs)
 
         _decoded = cls(
             id=id,

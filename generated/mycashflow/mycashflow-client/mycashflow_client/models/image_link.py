@@ -65,15 +65,22 @@ class ImageLink:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        product_id: int | Unset = decode_int(d.pop("product_id", UNSET), "/product_id", _devs)
+        _v_product_id = d.pop("product_id", UNSET)
+        product_id: int | Unset = (
+            _v_product_id if type(_v_product_id) is int else decode_int(_v_product_id, "/product_id", _devs)
+        )
 
-        image_id: int | Unset = decode_int(d.pop("image_id", UNSET), "/image_id", _devs)
+        _v_image_id = d.pop("image_id", UNSET)
+        image_id: int | Unset = _v_image_id if type(_v_image_id) is int else decode_int(_v_image_id, "/image_id", _devs)
 
-        sort: int | Unset = decode_int(d.pop("sort", UNSET), "/sort", _devs)
+        _v_sort = d.pop("sort", UNSET)
+        sort: int | Unset = _v_sort if type(_v_sort) is int else decode_int(_v_sort, "/sort", _devs)
 
-        filename: str | Unset = decode_str(d.pop("filename", UNSET), "/filename", _devs)
+        _v_filename = d.pop("filename", UNSET)
+        filename: str | Unset = _v_filename if type(_v_filename) is str else decode_str(_v_filename, "/filename", _devs)
 
-        caption: str | Unset = decode_str(d.pop("caption", UNSET), "/caption", _devs)
+        _v_caption = d.pop("caption", UNSET)
+        caption: str | Unset = _v_caption if type(_v_caption) is str else decode_str(_v_caption, "/caption", _devs)
 
         _decoded = cls(
             product_id=product_id,

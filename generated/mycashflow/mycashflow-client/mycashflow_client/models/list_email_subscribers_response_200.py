@@ -21,11 +21,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.email_subscriber import EmailSubscriber
-    from ..models.meta import Meta
-
-
 T = TypeVar("T", bound="ListEmailSubscribersResponse200")
 
 
@@ -81,9 +76,6 @@ class ListEmailSubscribersResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.email_subscriber import EmailSubscriber  # noqa: PLC0415
-        from ..models.meta import Meta  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
@@ -137,3 +129,8 @@ class ListEmailSubscribersResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.email_subscriber import EmailSubscriber  # noqa: E402
+from ..models.meta import Meta  # noqa: E402

@@ -21,11 +21,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.category import Category
-    from ..models.meta import Meta
-
-
 T = TypeVar("T", bound="ListSubcategoriesResponse200")
 
 
@@ -81,9 +76,6 @@ class ListSubcategoriesResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.category import Category  # noqa: PLC0415
-        from ..models.meta import Meta  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
@@ -137,3 +129,8 @@ class ListSubcategoriesResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.category import Category  # noqa: E402
+from ..models.meta import Meta  # noqa: E402

@@ -21,11 +21,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.meta import Meta
-    from ..models.variation import Variation
-
-
 T = TypeVar("T", bound="ListVariationsResponse200")
 
 
@@ -81,9 +76,6 @@ class ListVariationsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.meta import Meta  # noqa: PLC0415
-        from ..models.variation import Variation  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
@@ -137,3 +129,8 @@ class ListVariationsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.meta import Meta  # noqa: E402
+from ..models.variation import Variation  # noqa: E402

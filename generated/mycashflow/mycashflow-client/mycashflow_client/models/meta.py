@@ -101,33 +101,44 @@ class Meta:
         _missing: list[str] = []
         _raw_page = d.pop("page", MISSING)
         if _raw_page is not MISSING:
-            page: int = decode_int(_raw_page, "/page", _devs)
+            _v_page = _raw_page
+            page: int = _v_page if type(_v_page) is int else decode_int(_v_page, "/page", _devs)
 
         else:
             page = absent("page", "/page", _raw_page, _devs, _missing)
 
         _raw_page_size = d.pop("page_size", MISSING)
         if _raw_page_size is not MISSING:
-            page_size: int = decode_int(_raw_page_size, "/page_size", _devs)
+            _v_page_size = _raw_page_size
+            page_size: int = (
+                _v_page_size if type(_v_page_size) is int else decode_int(_v_page_size, "/page_size", _devs)
+            )
 
         else:
             page_size = absent("page_size", "/page_size", _raw_page_size, _devs, _missing)
 
         _raw_page_count = d.pop("page_count", MISSING)
         if _raw_page_count is not MISSING:
-            page_count: int = decode_int(_raw_page_count, "/page_count", _devs)
+            _v_page_count = _raw_page_count
+            page_count: int = (
+                _v_page_count if type(_v_page_count) is int else decode_int(_v_page_count, "/page_count", _devs)
+            )
 
         else:
             page_count = absent("page_count", "/page_count", _raw_page_count, _devs, _missing)
 
         _raw_item_count = d.pop("item_count", MISSING)
         if _raw_item_count is not MISSING:
-            item_count: int = decode_int(_raw_item_count, "/item_count", _devs)
+            _v_item_count = _raw_item_count
+            item_count: int = (
+                _v_item_count if type(_v_item_count) is int else decode_int(_v_item_count, "/item_count", _devs)
+            )
 
         else:
             item_count = absent("item_count", "/item_count", _raw_item_count, _devs, _missing)
 
-        next_: str | Unset = decode_str(d.pop("next", UNSET), "/next", _devs)
+        _v_next_ = d.pop("next", UNSET)
+        next_: str | Unset = _v_next_ if type(_v_next_) is str else decode_str(_v_next_, "/next", _devs)
 
         _decoded = cls(
             page=page,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,10 +19,6 @@ from ..types import (
     is_no_object_lax,
     no_object,
 )
-
-if TYPE_CHECKING:
-    from ..models.order_event_data import OrderEventData
-
 
 T = TypeVar("T", bound="OrderEvent")
 
@@ -69,8 +65,6 @@ class OrderEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.order_event_data import OrderEventData  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _created_at = d.pop("created_at", UNSET)
@@ -80,9 +74,11 @@ class OrderEvent:
         else:
             created_at = decode_datetime(_created_at, "/created_at", _devs)
 
-        code: str | Unset = decode_str(d.pop("code", UNSET), "/code", _devs)
+        _v_code = d.pop("code", UNSET)
+        code: str | Unset = _v_code if type(_v_code) is str else decode_str(_v_code, "/code", _devs)
 
-        message: str | Unset = decode_str(d.pop("message", UNSET), "/message", _devs)
+        _v_message = d.pop("message", UNSET)
+        message: str | Unset = _v_message if type(_v_message) is str else decode_str(_v_message, "/message", _devs)
 
         _data = d.pop("data", UNSET)
         data: OrderEventData | Unset
@@ -122,3 +118,7 @@ class OrderEvent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.order_event_data import OrderEventData  # noqa: E402

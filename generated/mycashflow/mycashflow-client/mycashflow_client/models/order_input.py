@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,12 +19,6 @@ from ..types import (
     is_no_object_lax,
     no_object,
 )
-
-if TYPE_CHECKING:
-    from ..models.customer_information import CustomerInformation
-    from ..models.order_product_input import OrderProductInput
-    from ..models.shipping_address import ShippingAddress
-
 
 T = TypeVar("T", bound="OrderInput")
 
@@ -134,10 +128,6 @@ class OrderInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.customer_information import CustomerInformation  # noqa: PLC0415
-        from ..models.order_product_input import OrderProductInput  # noqa: PLC0415
-        from ..models.shipping_address import ShippingAddress  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
 
@@ -146,7 +136,12 @@ class OrderInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            external_id_type_0: str = decode_str(data, "/external_id", _devs)
+            _v_external_id_type_0 = data
+            external_id_type_0: str = (
+                _v_external_id_type_0
+                if type(_v_external_id_type_0) is str
+                else decode_str(_v_external_id_type_0, "/external_id", _devs)
+            )
 
             return external_id_type_0
             external_id_type_1 = cast(None, data)
@@ -155,16 +150,25 @@ class OrderInput:
 
         external_id = _parse_external_id(d.pop("external_id", UNSET))
 
-        version_id: int | Unset = decode_int(d.pop("version_id", UNSET), "/version_id", _devs)
+        _v_version_id = d.pop("version_id", UNSET)
+        version_id: int | Unset = (
+            _v_version_id if type(_v_version_id) is int else decode_int(_v_version_id, "/version_id", _devs)
+        )
 
-        language: str | Unset = decode_str(d.pop("language", UNSET), "/language", _devs)
+        _v_language = d.pop("language", UNSET)
+        language: str | Unset = _v_language if type(_v_language) is str else decode_str(_v_language, "/language", _devs)
 
         def _parse_customer_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            customer_id_type_0: int = decode_int(data, "/customer_id", _devs)
+            _v_customer_id_type_0 = data
+            customer_id_type_0: int = (
+                _v_customer_id_type_0
+                if type(_v_customer_id_type_0) is int
+                else decode_int(_v_customer_id_type_0, "/customer_id", _devs)
+            )
 
             return customer_id_type_0
             customer_id_type_1 = cast(None, data)
@@ -202,7 +206,12 @@ class OrderInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            shipping_method_id_type_0: int = decode_int(data, "/shipping_method_id", _devs)
+            _v_shipping_method_id_type_0 = data
+            shipping_method_id_type_0: int = (
+                _v_shipping_method_id_type_0
+                if type(_v_shipping_method_id_type_0) is int
+                else decode_int(_v_shipping_method_id_type_0, "/shipping_method_id", _devs)
+            )
 
             return shipping_method_id_type_0
             shipping_method_id_type_1 = cast(None, data)
@@ -216,7 +225,12 @@ class OrderInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            payment_method_id_type_0: int = decode_int(data, "/payment_method_id", _devs)
+            _v_payment_method_id_type_0 = data
+            payment_method_id_type_0: int = (
+                _v_payment_method_id_type_0
+                if type(_v_payment_method_id_type_0) is int
+                else decode_int(_v_payment_method_id_type_0, "/payment_method_id", _devs)
+            )
 
             return payment_method_id_type_0
             payment_method_id_type_1 = cast(None, data)
@@ -225,7 +239,8 @@ class OrderInput:
 
         payment_method_id = _parse_payment_method_id(d.pop("payment_method_id", UNSET))
 
-        details: str | Unset = decode_str(d.pop("details", UNSET), "/details", _devs)
+        _v_details = d.pop("details", UNSET)
+        details: str | Unset = _v_details if type(_v_details) is str else decode_str(_v_details, "/details", _devs)
 
         _products = d.pop("products", UNSET)
         products: list[OrderProductInput] | Unset = UNSET
@@ -274,3 +289,9 @@ class OrderInput:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.customer_information import CustomerInformation  # noqa: E402
+from ..models.order_product_input import OrderProductInput  # noqa: E402
+from ..models.shipping_address import ShippingAddress  # noqa: E402

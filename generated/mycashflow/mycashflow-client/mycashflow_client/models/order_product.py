@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,10 +20,6 @@ from ..types import (
     decode_int,
     decode_str,
 )
-
-if TYPE_CHECKING:
-    from ..models.order_product_return_reasons_item import OrderProductReturnReasonsItem
-
 
 T = TypeVar("T", bound="OrderProduct")
 
@@ -251,11 +247,10 @@ class OrderProduct:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.order_product_return_reasons_item import OrderProductReturnReasonsItem  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
+        _v_id = d.pop("id", UNSET)
+        id: int | Unset = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -290,16 +285,25 @@ class OrderProduct:
 
         delivered_at = _parse_delivered_at(d.pop("delivered_at", UNSET))
 
-        order_id: int | Unset = decode_int(d.pop("order_id", UNSET), "/order_id", _devs)
+        _v_order_id = d.pop("order_id", UNSET)
+        order_id: int | Unset = _v_order_id if type(_v_order_id) is int else decode_int(_v_order_id, "/order_id", _devs)
 
-        product_id: int | Unset = decode_int(d.pop("product_id", UNSET), "/product_id", _devs)
+        _v_product_id = d.pop("product_id", UNSET)
+        product_id: int | Unset = (
+            _v_product_id if type(_v_product_id) is int else decode_int(_v_product_id, "/product_id", _devs)
+        )
 
         def _parse_variation_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            variation_id_type_0: int = decode_int(data, "/variation_id", _devs)
+            _v_variation_id_type_0 = data
+            variation_id_type_0: int = (
+                _v_variation_id_type_0
+                if type(_v_variation_id_type_0) is int
+                else decode_int(_v_variation_id_type_0, "/variation_id", _devs)
+            )
 
             return variation_id_type_0
             variation_id_type_1 = cast(None, data)
@@ -313,7 +317,12 @@ class OrderProduct:
                 return data
             if isinstance(data, Unset):
                 return data
-            download_id_type_0: int = decode_int(data, "/download_id", _devs)
+            _v_download_id_type_0 = data
+            download_id_type_0: int = (
+                _v_download_id_type_0
+                if type(_v_download_id_type_0) is int
+                else decode_int(_v_download_id_type_0, "/download_id", _devs)
+            )
 
             return download_id_type_0
             download_id_type_1 = cast(None, data)
@@ -327,7 +336,12 @@ class OrderProduct:
                 return data
             if isinstance(data, Unset):
                 return data
-            download_time_ends_type_0: str = decode_str(data, "/download_time_ends", _devs)
+            _v_download_time_ends_type_0 = data
+            download_time_ends_type_0: str = (
+                _v_download_time_ends_type_0
+                if type(_v_download_time_ends_type_0) is str
+                else decode_str(_v_download_time_ends_type_0, "/download_time_ends", _devs)
+            )
 
             return download_time_ends_type_0
             download_time_ends_type_1 = cast(None, data)
@@ -341,7 +355,12 @@ class OrderProduct:
                 return data
             if isinstance(data, Unset):
                 return data
-            download_times_left_type_0: int = decode_int(data, "/download_times_left", _devs)
+            _v_download_times_left_type_0 = data
+            download_times_left_type_0: int = (
+                _v_download_times_left_type_0
+                if type(_v_download_times_left_type_0) is int
+                else decode_int(_v_download_times_left_type_0, "/download_times_left", _devs)
+            )
 
             return download_times_left_type_0
             download_times_left_type_1 = cast(None, data)
@@ -355,7 +374,12 @@ class OrderProduct:
                 return data
             if isinstance(data, Unset):
                 return data
-            download_url_type_0: str = decode_str(data, "/download_url", _devs)
+            _v_download_url_type_0 = data
+            download_url_type_0: str = (
+                _v_download_url_type_0
+                if type(_v_download_url_type_0) is str
+                else decode_str(_v_download_url_type_0, "/download_url", _devs)
+            )
 
             return download_url_type_0
             download_url_type_1 = cast(None, data)
@@ -369,7 +393,12 @@ class OrderProduct:
                 return data
             if isinstance(data, Unset):
                 return data
-            customizations_type_0: str = decode_str(data, "/customizations", _devs)
+            _v_customizations_type_0 = data
+            customizations_type_0: str = (
+                _v_customizations_type_0
+                if type(_v_customizations_type_0) is str
+                else decode_str(_v_customizations_type_0, "/customizations", _devs)
+            )
 
             return customizations_type_0
             customizations_type_1 = cast(None, data)
@@ -378,14 +407,20 @@ class OrderProduct:
 
         customizations = _parse_customizations(d.pop("customizations", UNSET))
 
-        vat_rate: int | Unset = decode_int(d.pop("vat_rate", UNSET), "/vat_rate", _devs)
+        _v_vat_rate = d.pop("vat_rate", UNSET)
+        vat_rate: int | Unset = _v_vat_rate if type(_v_vat_rate) is int else decode_int(_v_vat_rate, "/vat_rate", _devs)
 
         def _parse_bundle_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            bundle_id_type_0: int = decode_int(data, "/bundle_id", _devs)
+            _v_bundle_id_type_0 = data
+            bundle_id_type_0: int = (
+                _v_bundle_id_type_0
+                if type(_v_bundle_id_type_0) is int
+                else decode_int(_v_bundle_id_type_0, "/bundle_id", _devs)
+            )
 
             return bundle_id_type_0
             bundle_id_type_1 = cast(None, data)
@@ -399,7 +434,12 @@ class OrderProduct:
                 return data
             if isinstance(data, Unset):
                 return data
-            campaign_id_type_0: int = decode_int(data, "/campaign_id", _devs)
+            _v_campaign_id_type_0 = data
+            campaign_id_type_0: int = (
+                _v_campaign_id_type_0
+                if type(_v_campaign_id_type_0) is int
+                else decode_int(_v_campaign_id_type_0, "/campaign_id", _devs)
+            )
 
             return campaign_id_type_0
             campaign_id_type_1 = cast(None, data)
@@ -408,19 +448,40 @@ class OrderProduct:
 
         campaign_id = _parse_campaign_id(d.pop("campaign_id", UNSET))
 
-        unit_price: float | Unset = decode_float(d.pop("unit_price", UNSET), "/unit_price", _devs)
+        _v_unit_price = d.pop("unit_price", UNSET)
+        unit_price: float | Unset = (
+            _v_unit_price
+            if type(_v_unit_price) is float or type(_v_unit_price) is int
+            else decode_float(_v_unit_price, "/unit_price", _devs)
+        )
 
-        purchase_price: float | Unset = decode_float(d.pop("purchase_price", UNSET), "/purchase_price", _devs)
+        _v_purchase_price = d.pop("purchase_price", UNSET)
+        purchase_price: float | Unset = (
+            _v_purchase_price
+            if type(_v_purchase_price) is float or type(_v_purchase_price) is int
+            else decode_float(_v_purchase_price, "/purchase_price", _devs)
+        )
 
-        quantity: int | Unset = decode_int(d.pop("quantity", UNSET), "/quantity", _devs)
+        _v_quantity = d.pop("quantity", UNSET)
+        quantity: int | Unset = _v_quantity if type(_v_quantity) is int else decode_int(_v_quantity, "/quantity", _devs)
 
-        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
+        _v_product_code = d.pop("product_code", UNSET)
+        product_code: str | Unset = (
+            _v_product_code if type(_v_product_code) is str else decode_str(_v_product_code, "/product_code", _devs)
+        )
 
-        product_name: str | Unset = decode_str(d.pop("product_name", UNSET), "/product_name", _devs)
+        _v_product_name = d.pop("product_name", UNSET)
+        product_name: str | Unset = (
+            _v_product_name if type(_v_product_name) is str else decode_str(_v_product_name, "/product_name", _devs)
+        )
 
-        model_name: str | Unset = decode_str(d.pop("model_name", UNSET), "/model_name", _devs)
+        _v_model_name = d.pop("model_name", UNSET)
+        model_name: str | Unset = (
+            _v_model_name if type(_v_model_name) is str else decode_str(_v_model_name, "/model_name", _devs)
+        )
 
-        warranty: int | Unset = decode_int(d.pop("warranty", UNSET), "/warranty", _devs)
+        _v_warranty = d.pop("warranty", UNSET)
+        warranty: int | Unset = _v_warranty if type(_v_warranty) is int else decode_int(_v_warranty, "/warranty", _devs)
 
         custom_data = cast(Any | Unset, d.pop("custom_data", UNSET))
 
@@ -429,7 +490,12 @@ class OrderProduct:
                 return data
             if isinstance(data, Unset):
                 return data
-            shipment_id_type_0: int = decode_int(data, "/shipment_id", _devs)
+            _v_shipment_id_type_0 = data
+            shipment_id_type_0: int = (
+                _v_shipment_id_type_0
+                if type(_v_shipment_id_type_0) is int
+                else decode_int(_v_shipment_id_type_0, "/shipment_id", _devs)
+            )
 
             return shipment_id_type_0
             shipment_id_type_1 = cast(None, data)
@@ -502,3 +568,7 @@ class OrderProduct:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.order_product_return_reasons_item import OrderProductReturnReasonsItem  # noqa: E402

@@ -70,14 +70,22 @@ class OrderProductInput:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        product_id: int | Unset = decode_int(d.pop("product_id", UNSET), "/product_id", _devs)
+        _v_product_id = d.pop("product_id", UNSET)
+        product_id: int | Unset = (
+            _v_product_id if type(_v_product_id) is int else decode_int(_v_product_id, "/product_id", _devs)
+        )
 
         def _parse_variation_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            variation_id_type_0: int = decode_int(data, "/variation_id", _devs)
+            _v_variation_id_type_0 = data
+            variation_id_type_0: int = (
+                _v_variation_id_type_0
+                if type(_v_variation_id_type_0) is int
+                else decode_int(_v_variation_id_type_0, "/variation_id", _devs)
+            )
 
             return variation_id_type_0
             variation_id_type_1 = cast(None, data)
@@ -86,11 +94,20 @@ class OrderProductInput:
 
         variation_id = _parse_variation_id(d.pop("variation_id", UNSET))
 
-        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
+        _v_product_code = d.pop("product_code", UNSET)
+        product_code: str | Unset = (
+            _v_product_code if type(_v_product_code) is str else decode_str(_v_product_code, "/product_code", _devs)
+        )
 
-        quantity: int | Unset = decode_int(d.pop("quantity", UNSET), "/quantity", _devs)
+        _v_quantity = d.pop("quantity", UNSET)
+        quantity: int | Unset = _v_quantity if type(_v_quantity) is int else decode_int(_v_quantity, "/quantity", _devs)
 
-        unit_price: float | Unset = decode_float(d.pop("unit_price", UNSET), "/unit_price", _devs)
+        _v_unit_price = d.pop("unit_price", UNSET)
+        unit_price: float | Unset = (
+            _v_unit_price
+            if type(_v_unit_price) is float or type(_v_unit_price) is int
+            else decode_float(_v_unit_price, "/unit_price", _devs)
+        )
 
         _decoded = cls(
             product_id=product_id,

@@ -124,7 +124,8 @@ class PaymentMethod:
         _missing: list[str] = []
         _raw_id = d.pop("id", MISSING)
         if _raw_id is not MISSING:
-            id: int = decode_int(_raw_id, "/id", _devs)
+            _v_id = _raw_id
+            id: int = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         else:
             id = absent("id", "/id", _raw_id, _devs, _missing)
@@ -143,17 +144,27 @@ class PaymentMethod:
         else:
             updated_at = absent("updated_at", "/updated_at", _raw_updated_at, _devs, _missing)
 
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _v_name = d.pop("name", UNSET)
+        name: str | Unset = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
-        description: str | Unset = decode_str(d.pop("description", UNSET), "/description", _devs)
+        _v_description = d.pop("description", UNSET)
+        description: str | Unset = (
+            _v_description if type(_v_description) is str else decode_str(_v_description, "/description", _devs)
+        )
 
-        username: str | Unset = decode_str(d.pop("username", UNSET), "/username", _devs)
+        _v_username = d.pop("username", UNSET)
+        username: str | Unset = _v_username if type(_v_username) is str else decode_str(_v_username, "/username", _devs)
 
-        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
+        _v_product_code = d.pop("product_code", UNSET)
+        product_code: str | Unset = (
+            _v_product_code if type(_v_product_code) is str else decode_str(_v_product_code, "/product_code", _devs)
+        )
 
-        sort: int | Unset = decode_int(d.pop("sort", UNSET), "/sort", _devs)
+        _v_sort = d.pop("sort", UNSET)
+        sort: int | Unset = _v_sort if type(_v_sort) is int else decode_int(_v_sort, "/sort", _devs)
 
-        provider: str | Unset = decode_str(d.pop("provider", UNSET), "/provider", _devs)
+        _v_provider = d.pop("provider", UNSET)
+        provider: str | Unset = _v_provider if type(_v_provider) is str else decode_str(_v_provider, "/provider", _devs)
 
         _decoded = cls(
             id=id,

@@ -28,16 +28,6 @@ from ..types import (
     no_object,
 )
 
-if TYPE_CHECKING:
-    from ..models.brand import Brand
-    from ..models.image_link import ImageLink
-    from ..models.product_category_links_item import ProductCategoryLinksItem
-    from ..models.product_translation import ProductTranslation
-    from ..models.stock_item import StockItem
-    from ..models.variation import Variation
-    from ..models.visibility import Visibility
-
-
 T = TypeVar("T", bound="Product")
 
 
@@ -137,9 +127,6 @@ class Product:
         return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.brand import Brand  # noqa: PLC0415
-        from ..models.stock_item import StockItem  # noqa: PLC0415
-
         id = self.id
 
         created_at = self.created_at.isoformat()
@@ -345,20 +332,13 @@ class Product:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.brand import Brand  # noqa: PLC0415
-        from ..models.image_link import ImageLink  # noqa: PLC0415
-        from ..models.product_category_links_item import ProductCategoryLinksItem  # noqa: PLC0415
-        from ..models.product_translation import ProductTranslation  # noqa: PLC0415
-        from ..models.stock_item import StockItem  # noqa: PLC0415
-        from ..models.variation import Variation  # noqa: PLC0415
-        from ..models.visibility import Visibility  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
         _raw_id = d.pop("id", MISSING)
         if _raw_id is not MISSING:
-            id: int = decode_int(_raw_id, "/id", _devs)
+            _v_id = _raw_id
+            id: int = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         else:
             id = absent("id", "/id", _raw_id, _devs, _missing)
@@ -377,34 +357,68 @@ class Product:
         else:
             updated_at = absent("updated_at", "/updated_at", _raw_updated_at, _devs, _missing)
 
-        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
+        _v_product_code = d.pop("product_code", UNSET)
+        product_code: str | Unset = (
+            _v_product_code if type(_v_product_code) is str else decode_str(_v_product_code, "/product_code", _devs)
+        )
 
-        supplier_code: str | Unset = decode_str(d.pop("supplier_code", UNSET), "/supplier_code", _devs)
+        _v_supplier_code = d.pop("supplier_code", UNSET)
+        supplier_code: str | Unset = (
+            _v_supplier_code if type(_v_supplier_code) is str else decode_str(_v_supplier_code, "/supplier_code", _devs)
+        )
 
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _v_name = d.pop("name", UNSET)
+        name: str | Unset = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
-        description: str | Unset = decode_str(d.pop("description", UNSET), "/description", _devs)
+        _v_description = d.pop("description", UNSET)
+        description: str | Unset = (
+            _v_description if type(_v_description) is str else decode_str(_v_description, "/description", _devs)
+        )
 
-        information: str | Unset = decode_str(d.pop("information", UNSET), "/information", _devs)
+        _v_information = d.pop("information", UNSET)
+        information: str | Unset = (
+            _v_information if type(_v_information) is str else decode_str(_v_information, "/information", _devs)
+        )
 
-        keywords: str | Unset = decode_str(d.pop("keywords", UNSET), "/keywords", _devs)
+        _v_keywords = d.pop("keywords", UNSET)
+        keywords: str | Unset = _v_keywords if type(_v_keywords) is str else decode_str(_v_keywords, "/keywords", _devs)
 
-        price: float | Unset = decode_float(d.pop("price", UNSET), "/price", _devs)
+        _v_price = d.pop("price", UNSET)
+        price: float | Unset = (
+            _v_price if type(_v_price) is float or type(_v_price) is int else decode_float(_v_price, "/price", _devs)
+        )
 
-        purchase_price: float | Unset = decode_float(d.pop("purchase_price", UNSET), "/purchase_price", _devs)
+        _v_purchase_price = d.pop("purchase_price", UNSET)
+        purchase_price: float | Unset = (
+            _v_purchase_price
+            if type(_v_purchase_price) is float or type(_v_purchase_price) is int
+            else decode_float(_v_purchase_price, "/purchase_price", _devs)
+        )
 
-        vat_rate: int | Unset = decode_int(d.pop("vat_rate", UNSET), "/vat_rate", _devs)
+        _v_vat_rate = d.pop("vat_rate", UNSET)
+        vat_rate: int | Unset = _v_vat_rate if type(_v_vat_rate) is int else decode_int(_v_vat_rate, "/vat_rate", _devs)
 
-        weight: float | Unset = decode_float(d.pop("weight", UNSET), "/weight", _devs)
+        _v_weight = d.pop("weight", UNSET)
+        weight: float | Unset = (
+            _v_weight
+            if type(_v_weight) is float or type(_v_weight) is int
+            else decode_float(_v_weight, "/weight", _devs)
+        )
 
-        warranty: int | Unset = decode_int(d.pop("warranty", UNSET), "/warranty", _devs)
+        _v_warranty = d.pop("warranty", UNSET)
+        warranty: int | Unset = _v_warranty if type(_v_warranty) is int else decode_int(_v_warranty, "/warranty", _devs)
 
         def _parse_brand_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            brand_id_type_0: int = decode_int(data, "/brand_id", _devs)
+            _v_brand_id_type_0 = data
+            brand_id_type_0: int = (
+                _v_brand_id_type_0
+                if type(_v_brand_id_type_0) is int
+                else decode_int(_v_brand_id_type_0, "/brand_id", _devs)
+            )
 
             return brand_id_type_0
             brand_id_type_1 = cast(None, data)
@@ -418,7 +432,12 @@ class Product:
                 return data
             if isinstance(data, Unset):
                 return data
-            supplier_id_type_0: int = decode_int(data, "/supplier_id", _devs)
+            _v_supplier_id_type_0 = data
+            supplier_id_type_0: int = (
+                _v_supplier_id_type_0
+                if type(_v_supplier_id_type_0) is int
+                else decode_int(_v_supplier_id_type_0, "/supplier_id", _devs)
+            )
 
             return supplier_id_type_0
             supplier_id_type_1 = cast(None, data)
@@ -432,7 +451,12 @@ class Product:
                 return data
             if isinstance(data, Unset):
                 return data
-            available_from_type_0: str = decode_str(data, "/available_from", _devs)
+            _v_available_from_type_0 = data
+            available_from_type_0: str = (
+                _v_available_from_type_0
+                if type(_v_available_from_type_0) is str
+                else decode_str(_v_available_from_type_0, "/available_from", _devs)
+            )
 
             return available_from_type_0
             available_from_type_1 = cast(None, data)
@@ -446,7 +470,12 @@ class Product:
                 return data
             if isinstance(data, Unset):
                 return data
-            available_to_type_0: str = decode_str(data, "/available_to", _devs)
+            _v_available_to_type_0 = data
+            available_to_type_0: str = (
+                _v_available_to_type_0
+                if type(_v_available_to_type_0) is str
+                else decode_str(_v_available_to_type_0, "/available_to", _devs)
+            )
 
             return available_to_type_0
             available_to_type_1 = cast(None, data)
@@ -460,7 +489,12 @@ class Product:
                 return data
             if isinstance(data, Unset):
                 return data
-            visible_from_type_0: str = decode_str(data, "/visible_from", _devs)
+            _v_visible_from_type_0 = data
+            visible_from_type_0: str = (
+                _v_visible_from_type_0
+                if type(_v_visible_from_type_0) is str
+                else decode_str(_v_visible_from_type_0, "/visible_from", _devs)
+            )
 
             return visible_from_type_0
             visible_from_type_1 = cast(None, data)
@@ -474,7 +508,12 @@ class Product:
                 return data
             if isinstance(data, Unset):
                 return data
-            purchasable_from_type_0: str = decode_str(data, "/purchasable_from", _devs)
+            _v_purchasable_from_type_0 = data
+            purchasable_from_type_0: str = (
+                _v_purchasable_from_type_0
+                if type(_v_purchasable_from_type_0) is str
+                else decode_str(_v_purchasable_from_type_0, "/purchasable_from", _devs)
+            )
 
             return purchasable_from_type_0
             purchasable_from_type_1 = cast(None, data)
@@ -488,7 +527,12 @@ class Product:
                 return data
             if isinstance(data, Unset):
                 return data
-            order_limit_type_0: int = decode_int(data, "/order_limit", _devs)
+            _v_order_limit_type_0 = data
+            order_limit_type_0: int = (
+                _v_order_limit_type_0
+                if type(_v_order_limit_type_0) is int
+                else decode_int(_v_order_limit_type_0, "/order_limit", _devs)
+            )
 
             return order_limit_type_0
             order_limit_type_1 = cast(None, data)
@@ -499,15 +543,27 @@ class Product:
 
         featured = d.pop("featured", UNSET)
 
-        seo_title: str | Unset = decode_str(d.pop("seo_title", UNSET), "/seo_title", _devs)
-
-        seo_page_title: str | Unset = decode_str(d.pop("seo_page_title", UNSET), "/seo_page_title", _devs)
-
-        seo_meta_description: str | Unset = decode_str(
-            d.pop("seo_meta_description", UNSET), "/seo_meta_description", _devs
+        _v_seo_title = d.pop("seo_title", UNSET)
+        seo_title: str | Unset = (
+            _v_seo_title if type(_v_seo_title) is str else decode_str(_v_seo_title, "/seo_title", _devs)
         )
 
-        barcode: str | Unset = decode_str(d.pop("barcode", UNSET), "/barcode", _devs)
+        _v_seo_page_title = d.pop("seo_page_title", UNSET)
+        seo_page_title: str | Unset = (
+            _v_seo_page_title
+            if type(_v_seo_page_title) is str
+            else decode_str(_v_seo_page_title, "/seo_page_title", _devs)
+        )
+
+        _v_seo_meta_description = d.pop("seo_meta_description", UNSET)
+        seo_meta_description: str | Unset = (
+            _v_seo_meta_description
+            if type(_v_seo_meta_description) is str
+            else decode_str(_v_seo_meta_description, "/seo_meta_description", _devs)
+        )
+
+        _v_barcode = d.pop("barcode", UNSET)
+        barcode: str | Unset = _v_barcode if type(_v_barcode) is str else decode_str(_v_barcode, "/barcode", _devs)
 
         _translations = d.pop("translations", UNSET)
         translations: list[ProductTranslation] | Unset = UNSET
@@ -596,10 +652,15 @@ class Product:
             for componentsschemas_empty_relation_item_index, componentsschemas_empty_relation_item_data in enumerate(
                 as_list(_brand_type_1, "/brand", _devs) or []
             ):
-                componentsschemas_empty_relation_item: str = decode_str(
-                    componentsschemas_empty_relation_item_data,
-                    "/brand" + "/" + str(componentsschemas_empty_relation_item_index),
-                    _devs,
+                _v_componentsschemas_empty_relation_item = componentsschemas_empty_relation_item_data
+                componentsschemas_empty_relation_item: str = (
+                    _v_componentsschemas_empty_relation_item
+                    if type(_v_componentsschemas_empty_relation_item) is str
+                    else decode_str(
+                        _v_componentsschemas_empty_relation_item,
+                        "/brand" + "/" + str(componentsschemas_empty_relation_item_index),
+                        _devs,
+                    )
                 )
 
                 brand_type_1.append(componentsschemas_empty_relation_item)
@@ -630,10 +691,15 @@ class Product:
             for componentsschemas_empty_relation_item_index, componentsschemas_empty_relation_item_data in enumerate(
                 as_list(_stock_item_type_1, "/stock_item", _devs) or []
             ):
-                componentsschemas_empty_relation_item: str = decode_str(
-                    componentsschemas_empty_relation_item_data,
-                    "/stock_item" + "/" + str(componentsschemas_empty_relation_item_index),
-                    _devs,
+                _v_componentsschemas_empty_relation_item = componentsschemas_empty_relation_item_data
+                componentsschemas_empty_relation_item: str = (
+                    _v_componentsschemas_empty_relation_item
+                    if type(_v_componentsschemas_empty_relation_item) is str
+                    else decode_str(
+                        _v_componentsschemas_empty_relation_item,
+                        "/stock_item" + "/" + str(componentsschemas_empty_relation_item_index),
+                        _devs,
+                    )
                 )
 
                 stock_item_type_1.append(componentsschemas_empty_relation_item)
@@ -700,3 +766,13 @@ class Product:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.brand import Brand  # noqa: E402
+from ..models.image_link import ImageLink  # noqa: E402
+from ..models.product_category_links_item import ProductCategoryLinksItem  # noqa: E402
+from ..models.product_translation import ProductTranslation  # noqa: E402
+from ..models.stock_item import StockItem  # noqa: E402
+from ..models.variation import Variation  # noqa: E402
+from ..models.visibility import Visibility  # noqa: E402

@@ -105,23 +105,42 @@ class ProductTranslation:
         _missing: list[str] = []
         _raw_language = d.pop("language", MISSING)
         if _raw_language is not MISSING:
-            language: str = decode_str(_raw_language, "/language", _devs)
+            _v_language = _raw_language
+            language: str = _v_language if type(_v_language) is str else decode_str(_v_language, "/language", _devs)
 
         else:
             language = absent("language", "/language", _raw_language, _devs, _missing)
 
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _v_name = d.pop("name", UNSET)
+        name: str | Unset = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
-        description: str | Unset = decode_str(d.pop("description", UNSET), "/description", _devs)
+        _v_description = d.pop("description", UNSET)
+        description: str | Unset = (
+            _v_description if type(_v_description) is str else decode_str(_v_description, "/description", _devs)
+        )
 
-        information: str | Unset = decode_str(d.pop("information", UNSET), "/information", _devs)
+        _v_information = d.pop("information", UNSET)
+        information: str | Unset = (
+            _v_information if type(_v_information) is str else decode_str(_v_information, "/information", _devs)
+        )
 
-        seo_title: str | Unset = decode_str(d.pop("seo_title", UNSET), "/seo_title", _devs)
+        _v_seo_title = d.pop("seo_title", UNSET)
+        seo_title: str | Unset = (
+            _v_seo_title if type(_v_seo_title) is str else decode_str(_v_seo_title, "/seo_title", _devs)
+        )
 
-        seo_page_title: str | Unset = decode_str(d.pop("seo_page_title", UNSET), "/seo_page_title", _devs)
+        _v_seo_page_title = d.pop("seo_page_title", UNSET)
+        seo_page_title: str | Unset = (
+            _v_seo_page_title
+            if type(_v_seo_page_title) is str
+            else decode_str(_v_seo_page_title, "/seo_page_title", _devs)
+        )
 
-        seo_meta_description: str | Unset = decode_str(
-            d.pop("seo_meta_description", UNSET), "/seo_meta_description", _devs
+        _v_seo_meta_description = d.pop("seo_meta_description", UNSET)
+        seo_meta_description: str | Unset = (
+            _v_seo_meta_description
+            if type(_v_seo_meta_description) is str
+            else decode_str(_v_seo_meta_description, "/seo_meta_description", _devs)
         )
 
         _decoded = cls(

@@ -143,7 +143,8 @@ class ShippingMethod:
         _missing: list[str] = []
         _raw_id = d.pop("id", MISSING)
         if _raw_id is not MISSING:
-            id: int = decode_int(_raw_id, "/id", _devs)
+            _v_id = _raw_id
+            id: int = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         else:
             id = absent("id", "/id", _raw_id, _devs, _missing)
@@ -162,25 +163,48 @@ class ShippingMethod:
         else:
             updated_at = absent("updated_at", "/updated_at", _raw_updated_at, _devs, _missing)
 
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _v_name = d.pop("name", UNSET)
+        name: str | Unset = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
-        type_: str | Unset = decode_str(d.pop("type", UNSET), "/type", _devs)
+        _v_type_ = d.pop("type", UNSET)
+        type_: str | Unset = _v_type_ if type(_v_type_) is str else decode_str(_v_type_, "/type", _devs)
 
-        service_provider: str | Unset = decode_str(d.pop("service_provider", UNSET), "/service_provider", _devs)
-
-        service_code: str | Unset = decode_str(d.pop("service_code", UNSET), "/service_code", _devs)
-
-        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
-
-        description: str | Unset = decode_str(d.pop("description", UNSET), "/description", _devs)
-
-        tracking_info: str | Unset = decode_str(d.pop("tracking_info", UNSET), "/tracking_info", _devs)
-
-        free_shipping_threshold: float | Unset = decode_float(
-            d.pop("free_shipping_threshold", UNSET), "/free_shipping_threshold", _devs
+        _v_service_provider = d.pop("service_provider", UNSET)
+        service_provider: str | Unset = (
+            _v_service_provider
+            if type(_v_service_provider) is str
+            else decode_str(_v_service_provider, "/service_provider", _devs)
         )
 
-        sort: int | Unset = decode_int(d.pop("sort", UNSET), "/sort", _devs)
+        _v_service_code = d.pop("service_code", UNSET)
+        service_code: str | Unset = (
+            _v_service_code if type(_v_service_code) is str else decode_str(_v_service_code, "/service_code", _devs)
+        )
+
+        _v_product_code = d.pop("product_code", UNSET)
+        product_code: str | Unset = (
+            _v_product_code if type(_v_product_code) is str else decode_str(_v_product_code, "/product_code", _devs)
+        )
+
+        _v_description = d.pop("description", UNSET)
+        description: str | Unset = (
+            _v_description if type(_v_description) is str else decode_str(_v_description, "/description", _devs)
+        )
+
+        _v_tracking_info = d.pop("tracking_info", UNSET)
+        tracking_info: str | Unset = (
+            _v_tracking_info if type(_v_tracking_info) is str else decode_str(_v_tracking_info, "/tracking_info", _devs)
+        )
+
+        _v_free_shipping_threshold = d.pop("free_shipping_threshold", UNSET)
+        free_shipping_threshold: float | Unset = (
+            _v_free_shipping_threshold
+            if type(_v_free_shipping_threshold) is float or type(_v_free_shipping_threshold) is int
+            else decode_float(_v_free_shipping_threshold, "/free_shipping_threshold", _devs)
+        )
+
+        _v_sort = d.pop("sort", UNSET)
+        sort: int | Unset = _v_sort if type(_v_sort) is int else decode_int(_v_sort, "/sort", _devs)
 
         _decoded = cls(
             id=id,

@@ -91,7 +91,8 @@ class StockChange:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
+        _v_id = d.pop("id", UNSET)
+        id: int | Unset = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         _changed_at = d.pop("changed_at", UNSET)
         changed_at: datetime.datetime | Unset
@@ -100,16 +101,25 @@ class StockChange:
         else:
             changed_at = decode_datetime(_changed_at, "/changed_at", _devs)
 
-        user_id: int | Unset = decode_int(d.pop("user_id", UNSET), "/user_id", _devs)
+        _v_user_id = d.pop("user_id", UNSET)
+        user_id: int | Unset = _v_user_id if type(_v_user_id) is int else decode_int(_v_user_id, "/user_id", _devs)
 
-        source_type: str | Unset = decode_str(d.pop("source_type", UNSET), "/source_type", _devs)
+        _v_source_type = d.pop("source_type", UNSET)
+        source_type: str | Unset = (
+            _v_source_type if type(_v_source_type) is str else decode_str(_v_source_type, "/source_type", _devs)
+        )
 
         def _parse_source_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            source_id_type_0: int = decode_int(data, "/source_id", _devs)
+            _v_source_id_type_0 = data
+            source_id_type_0: int = (
+                _v_source_id_type_0
+                if type(_v_source_id_type_0) is int
+                else decode_int(_v_source_id_type_0, "/source_id", _devs)
+            )
 
             return source_id_type_0
             source_id_type_1 = cast(None, data)
@@ -118,11 +128,20 @@ class StockChange:
 
         source_id = _parse_source_id(d.pop("source_id", UNSET))
 
-        stock_item_id: int | Unset = decode_int(d.pop("stock_item_id", UNSET), "/stock_item_id", _devs)
+        _v_stock_item_id = d.pop("stock_item_id", UNSET)
+        stock_item_id: int | Unset = (
+            _v_stock_item_id if type(_v_stock_item_id) is int else decode_int(_v_stock_item_id, "/stock_item_id", _devs)
+        )
 
-        quantity: int | Unset = decode_int(d.pop("quantity", UNSET), "/quantity", _devs)
+        _v_quantity = d.pop("quantity", UNSET)
+        quantity: int | Unset = _v_quantity if type(_v_quantity) is int else decode_int(_v_quantity, "/quantity", _devs)
 
-        quantity_change: int | Unset = decode_int(d.pop("quantity_change", UNSET), "/quantity_change", _devs)
+        _v_quantity_change = d.pop("quantity_change", UNSET)
+        quantity_change: int | Unset = (
+            _v_quantity_change
+            if type(_v_quantity_change) is int
+            else decode_int(_v_quantity_change, "/quantity_change", _devs)
+        )
 
         _decoded = cls(
             id=id,

@@ -184,7 +184,8 @@ class StockItem:
         _missing: list[str] = []
         _raw_id = d.pop("id", MISSING)
         if _raw_id is not MISSING:
-            id: int = decode_int(_raw_id, "/id", _devs)
+            _v_id = _raw_id
+            id: int = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         else:
             id = absent("id", "/id", _raw_id, _devs, _missing)
@@ -203,11 +204,14 @@ class StockItem:
         else:
             updated_at = absent("updated_at", "/updated_at", _raw_updated_at, _devs, _missing)
 
-        sku: str | Unset = decode_str(d.pop("sku", UNSET), "/sku", _devs)
+        _v_sku = d.pop("sku", UNSET)
+        sku: str | Unset = _v_sku if type(_v_sku) is str else decode_str(_v_sku, "/sku", _devs)
 
-        barcode: str | Unset = decode_str(d.pop("barcode", UNSET), "/barcode", _devs)
+        _v_barcode = d.pop("barcode", UNSET)
+        barcode: str | Unset = _v_barcode if type(_v_barcode) is str else decode_str(_v_barcode, "/barcode", _devs)
 
-        location: str | Unset = decode_str(d.pop("location", UNSET), "/location", _devs)
+        _v_location = d.pop("location", UNSET)
+        location: str | Unset = _v_location if type(_v_location) is str else decode_str(_v_location, "/location", _devs)
 
         enabled = d.pop("enabled", UNSET)
 
@@ -216,7 +220,12 @@ class StockItem:
                 return data
             if isinstance(data, Unset):
                 return data
-            quantity_type_0: int = decode_int(data, "/quantity", _devs)
+            _v_quantity_type_0 = data
+            quantity_type_0: int = (
+                _v_quantity_type_0
+                if type(_v_quantity_type_0) is int
+                else decode_int(_v_quantity_type_0, "/quantity", _devs)
+            )
 
             return quantity_type_0
             quantity_type_1 = cast(None, data)
@@ -232,7 +241,12 @@ class StockItem:
                 return data
             if isinstance(data, Unset):
                 return data
-            balance_limit_type_0: int = decode_int(data, "/balance_limit", _devs)
+            _v_balance_limit_type_0 = data
+            balance_limit_type_0: int = (
+                _v_balance_limit_type_0
+                if type(_v_balance_limit_type_0) is int
+                else decode_int(_v_balance_limit_type_0, "/balance_limit", _devs)
+            )
 
             return balance_limit_type_0
             balance_limit_type_1 = cast(None, data)
@@ -243,22 +257,38 @@ class StockItem:
 
         backorder_enabled = d.pop("backorder_enabled", UNSET)
 
-        backorder_estimate: str | Unset = decode_str(d.pop("backorder_estimate", UNSET), "/backorder_estimate", _devs)
+        _v_backorder_estimate = d.pop("backorder_estimate", UNSET)
+        backorder_estimate: str | Unset = (
+            _v_backorder_estimate
+            if type(_v_backorder_estimate) is str
+            else decode_str(_v_backorder_estimate, "/backorder_estimate", _devs)
+        )
 
-        reserved: int | Unset = decode_int(d.pop("reserved", UNSET), "/reserved", _devs)
+        _v_reserved = d.pop("reserved", UNSET)
+        reserved: int | Unset = _v_reserved if type(_v_reserved) is int else decode_int(_v_reserved, "/reserved", _devs)
 
-        balance: int | Unset = decode_int(d.pop("balance", UNSET), "/balance", _devs)
+        _v_balance = d.pop("balance", UNSET)
+        balance: int | Unset = _v_balance if type(_v_balance) is int else decode_int(_v_balance, "/balance", _devs)
 
-        code: str | Unset = decode_str(d.pop("code", UNSET), "/code", _devs)
+        _v_code = d.pop("code", UNSET)
+        code: str | Unset = _v_code if type(_v_code) is str else decode_str(_v_code, "/code", _devs)
 
-        product_id: int | Unset = decode_int(d.pop("product_id", UNSET), "/product_id", _devs)
+        _v_product_id = d.pop("product_id", UNSET)
+        product_id: int | Unset = (
+            _v_product_id if type(_v_product_id) is int else decode_int(_v_product_id, "/product_id", _devs)
+        )
 
         def _parse_variation_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            variation_id_type_0: int = decode_int(data, "/variation_id", _devs)
+            _v_variation_id_type_0 = data
+            variation_id_type_0: int = (
+                _v_variation_id_type_0
+                if type(_v_variation_id_type_0) is int
+                else decode_int(_v_variation_id_type_0, "/variation_id", _devs)
+            )
 
             return variation_id_type_0
             variation_id_type_1 = cast(None, data)

@@ -97,11 +97,14 @@ class StockItemInput:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        sku: str | Unset = decode_str(d.pop("sku", UNSET), "/sku", _devs)
+        _v_sku = d.pop("sku", UNSET)
+        sku: str | Unset = _v_sku if type(_v_sku) is str else decode_str(_v_sku, "/sku", _devs)
 
-        barcode: str | Unset = decode_str(d.pop("barcode", UNSET), "/barcode", _devs)
+        _v_barcode = d.pop("barcode", UNSET)
+        barcode: str | Unset = _v_barcode if type(_v_barcode) is str else decode_str(_v_barcode, "/barcode", _devs)
 
-        location: str | Unset = decode_str(d.pop("location", UNSET), "/location", _devs)
+        _v_location = d.pop("location", UNSET)
+        location: str | Unset = _v_location if type(_v_location) is str else decode_str(_v_location, "/location", _devs)
 
         enabled = d.pop("enabled", UNSET)
 
@@ -110,7 +113,12 @@ class StockItemInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            quantity_type_0: int = decode_int(data, "/quantity", _devs)
+            _v_quantity_type_0 = data
+            quantity_type_0: int = (
+                _v_quantity_type_0
+                if type(_v_quantity_type_0) is int
+                else decode_int(_v_quantity_type_0, "/quantity", _devs)
+            )
 
             return quantity_type_0
             quantity_type_1 = cast(None, data)
@@ -126,7 +134,12 @@ class StockItemInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            balance_limit_type_0: int = decode_int(data, "/balance_limit", _devs)
+            _v_balance_limit_type_0 = data
+            balance_limit_type_0: int = (
+                _v_balance_limit_type_0
+                if type(_v_balance_limit_type_0) is int
+                else decode_int(_v_balance_limit_type_0, "/balance_limit", _devs)
+            )
 
             return balance_limit_type_0
             balance_limit_type_1 = cast(None, data)
@@ -137,7 +150,12 @@ class StockItemInput:
 
         backorder_enabled = d.pop("backorder_enabled", UNSET)
 
-        backorder_estimate: str | Unset = decode_str(d.pop("backorder_estimate", UNSET), "/backorder_estimate", _devs)
+        _v_backorder_estimate = d.pop("backorder_estimate", UNSET)
+        backorder_estimate: str | Unset = (
+            _v_backorder_estimate
+            if type(_v_backorder_estimate) is str
+            else decode_str(_v_backorder_estimate, "/backorder_estimate", _devs)
+        )
 
         _decoded = cls(
             sku=sku,

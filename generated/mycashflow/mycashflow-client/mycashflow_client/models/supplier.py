@@ -112,7 +112,8 @@ class Supplier:
         _missing: list[str] = []
         _raw_id = d.pop("id", MISSING)
         if _raw_id is not MISSING:
-            id: int = decode_int(_raw_id, "/id", _devs)
+            _v_id = _raw_id
+            id: int = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         else:
             id = absent("id", "/id", _raw_id, _devs, _missing)
@@ -131,13 +132,17 @@ class Supplier:
         else:
             updated_at = absent("updated_at", "/updated_at", _raw_updated_at, _devs, _missing)
 
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _v_name = d.pop("name", UNSET)
+        name: str | Unset = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
-        phone: str | Unset = decode_str(d.pop("phone", UNSET), "/phone", _devs)
+        _v_phone = d.pop("phone", UNSET)
+        phone: str | Unset = _v_phone if type(_v_phone) is str else decode_str(_v_phone, "/phone", _devs)
 
-        email: str | Unset = decode_str(d.pop("email", UNSET), "/email", _devs)
+        _v_email = d.pop("email", UNSET)
+        email: str | Unset = _v_email if type(_v_email) is str else decode_str(_v_email, "/email", _devs)
 
-        url: str | Unset = decode_str(d.pop("url", UNSET), "/url", _devs)
+        _v_url = d.pop("url", UNSET)
+        url: str | Unset = _v_url if type(_v_url) is str else decode_str(_v_url, "/url", _devs)
 
         _decoded = cls(
             id=id,

@@ -58,13 +58,17 @@ class SupplierInput:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _v_name = d.pop("name", UNSET)
+        name: str | Unset = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
-        phone: str | Unset = decode_str(d.pop("phone", UNSET), "/phone", _devs)
+        _v_phone = d.pop("phone", UNSET)
+        phone: str | Unset = _v_phone if type(_v_phone) is str else decode_str(_v_phone, "/phone", _devs)
 
-        email: str | Unset = decode_str(d.pop("email", UNSET), "/email", _devs)
+        _v_email = d.pop("email", UNSET)
+        email: str | Unset = _v_email if type(_v_email) is str else decode_str(_v_email, "/email", _devs)
 
-        url: str | Unset = decode_str(d.pop("url", UNSET), "/url", _devs)
+        _v_url = d.pop("url", UNSET)
+        url: str | Unset = _v_url if type(_v_url) is str else decode_str(_v_url, "/url", _devs)
 
         _decoded = cls(
             name=name,

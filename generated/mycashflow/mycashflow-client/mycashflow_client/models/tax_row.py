@@ -58,13 +58,31 @@ class TaxRow:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        tax_rate: float | Unset = decode_float(d.pop("tax_rate", UNSET), "/tax_rate", _devs)
+        _v_tax_rate = d.pop("tax_rate", UNSET)
+        tax_rate: float | Unset = (
+            _v_tax_rate
+            if type(_v_tax_rate) is float or type(_v_tax_rate) is int
+            else decode_float(_v_tax_rate, "/tax_rate", _devs)
+        )
 
-        total: float | Unset = decode_float(d.pop("total", UNSET), "/total", _devs)
+        _v_total = d.pop("total", UNSET)
+        total: float | Unset = (
+            _v_total if type(_v_total) is float or type(_v_total) is int else decode_float(_v_total, "/total", _devs)
+        )
 
-        total_tax: float | Unset = decode_float(d.pop("total_tax", UNSET), "/total_tax", _devs)
+        _v_total_tax = d.pop("total_tax", UNSET)
+        total_tax: float | Unset = (
+            _v_total_tax
+            if type(_v_total_tax) is float or type(_v_total_tax) is int
+            else decode_float(_v_total_tax, "/total_tax", _devs)
+        )
 
-        total_without_tax: float | Unset = decode_float(d.pop("total_without_tax", UNSET), "/total_without_tax", _devs)
+        _v_total_without_tax = d.pop("total_without_tax", UNSET)
+        total_without_tax: float | Unset = (
+            _v_total_without_tax
+            if type(_v_total_without_tax) is float or type(_v_total_without_tax) is int
+            else decode_float(_v_total_without_tax, "/total_without_tax", _devs)
+        )
 
         _decoded = cls(
             tax_rate=tax_rate,

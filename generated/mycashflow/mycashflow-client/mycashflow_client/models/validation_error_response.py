@@ -20,10 +20,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.errors import Errors
-
-
 T = TypeVar("T", bound="ValidationErrorResponse")
 
 
@@ -73,8 +69,6 @@ class ValidationErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.errors import Errors  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
@@ -113,3 +107,7 @@ class ValidationErrorResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.errors import Errors  # noqa: E402

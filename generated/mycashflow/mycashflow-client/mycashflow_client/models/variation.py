@@ -28,10 +28,6 @@ from ..types import (
     no_object,
 )
 
-if TYPE_CHECKING:
-    from ..models.stock_item import StockItem
-
-
 T = TypeVar("T", bound="Variation")
 
 
@@ -87,8 +83,6 @@ class Variation:
         return model_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.stock_item import StockItem  # noqa: PLC0415
-
         id = self.id
 
         created_at = self.created_at.isoformat()
@@ -159,14 +153,13 @@ class Variation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.stock_item import StockItem  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
         _raw_id = d.pop("id", MISSING)
         if _raw_id is not MISSING:
-            id: int = decode_int(_raw_id, "/id", _devs)
+            _v_id = _raw_id
+            id: int = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         else:
             id = absent("id", "/id", _raw_id, _devs, _missing)
@@ -185,20 +178,33 @@ class Variation:
         else:
             updated_at = absent("updated_at", "/updated_at", _raw_updated_at, _devs, _missing)
 
-        product_id: int | Unset = decode_int(d.pop("product_id", UNSET), "/product_id", _devs)
+        _v_product_id = d.pop("product_id", UNSET)
+        product_id: int | Unset = (
+            _v_product_id if type(_v_product_id) is int else decode_int(_v_product_id, "/product_id", _devs)
+        )
 
-        sort: int | Unset = decode_int(d.pop("sort", UNSET), "/sort", _devs)
+        _v_sort = d.pop("sort", UNSET)
+        sort: int | Unset = _v_sort if type(_v_sort) is int else decode_int(_v_sort, "/sort", _devs)
 
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _v_name = d.pop("name", UNSET)
+        name: str | Unset = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
-        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
+        _v_product_code = d.pop("product_code", UNSET)
+        product_code: str | Unset = (
+            _v_product_code if type(_v_product_code) is str else decode_str(_v_product_code, "/product_code", _devs)
+        )
 
         def _parse_price(data: object) -> float | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            price_type_0: float = decode_float(data, "/price", _devs)
+            _v_price_type_0 = data
+            price_type_0: float = (
+                _v_price_type_0
+                if type(_v_price_type_0) is float or type(_v_price_type_0) is int
+                else decode_float(_v_price_type_0, "/price", _devs)
+            )
 
             return price_type_0
             price_type_1 = cast(None, data)
@@ -212,7 +218,12 @@ class Variation:
                 return data
             if isinstance(data, Unset):
                 return data
-            purchase_price_type_0: float = decode_float(data, "/purchase_price", _devs)
+            _v_purchase_price_type_0 = data
+            purchase_price_type_0: float = (
+                _v_purchase_price_type_0
+                if type(_v_purchase_price_type_0) is float or type(_v_purchase_price_type_0) is int
+                else decode_float(_v_purchase_price_type_0, "/purchase_price", _devs)
+            )
 
             return purchase_price_type_0
             purchase_price_type_1 = cast(None, data)
@@ -226,7 +237,12 @@ class Variation:
                 return data
             if isinstance(data, Unset):
                 return data
-            weight_type_0: float = decode_float(data, "/weight", _devs)
+            _v_weight_type_0 = data
+            weight_type_0: float = (
+                _v_weight_type_0
+                if type(_v_weight_type_0) is float or type(_v_weight_type_0) is int
+                else decode_float(_v_weight_type_0, "/weight", _devs)
+            )
 
             return weight_type_0
             weight_type_1 = cast(None, data)
@@ -257,10 +273,15 @@ class Variation:
             for componentsschemas_empty_relation_item_index, componentsschemas_empty_relation_item_data in enumerate(
                 as_list(_stock_item_type_1, "/stock_item", _devs) or []
             ):
-                componentsschemas_empty_relation_item: str = decode_str(
-                    componentsschemas_empty_relation_item_data,
-                    "/stock_item" + "/" + str(componentsschemas_empty_relation_item_index),
-                    _devs,
+                _v_componentsschemas_empty_relation_item = componentsschemas_empty_relation_item_data
+                componentsschemas_empty_relation_item: str = (
+                    _v_componentsschemas_empty_relation_item
+                    if type(_v_componentsschemas_empty_relation_item) is str
+                    else decode_str(
+                        _v_componentsschemas_empty_relation_item,
+                        "/stock_item" + "/" + str(componentsschemas_empty_relation_item_index),
+                        _devs,
+                    )
                 )
 
                 stock_item_type_1.append(componentsschemas_empty_relation_item)
@@ -305,3 +326,7 @@ class Variation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.stock_item import StockItem  # noqa: E402

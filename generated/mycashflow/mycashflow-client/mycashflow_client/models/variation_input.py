@@ -90,20 +90,33 @@ class VariationInput:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        product_id: int | Unset = decode_int(d.pop("product_id", UNSET), "/product_id", _devs)
+        _v_product_id = d.pop("product_id", UNSET)
+        product_id: int | Unset = (
+            _v_product_id if type(_v_product_id) is int else decode_int(_v_product_id, "/product_id", _devs)
+        )
 
-        sort: int | Unset = decode_int(d.pop("sort", UNSET), "/sort", _devs)
+        _v_sort = d.pop("sort", UNSET)
+        sort: int | Unset = _v_sort if type(_v_sort) is int else decode_int(_v_sort, "/sort", _devs)
 
-        name: str | Unset = decode_str(d.pop("name", UNSET), "/name", _devs)
+        _v_name = d.pop("name", UNSET)
+        name: str | Unset = _v_name if type(_v_name) is str else decode_str(_v_name, "/name", _devs)
 
-        product_code: str | Unset = decode_str(d.pop("product_code", UNSET), "/product_code", _devs)
+        _v_product_code = d.pop("product_code", UNSET)
+        product_code: str | Unset = (
+            _v_product_code if type(_v_product_code) is str else decode_str(_v_product_code, "/product_code", _devs)
+        )
 
         def _parse_price(data: object) -> float | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            price_type_0: float = decode_float(data, "/price", _devs)
+            _v_price_type_0 = data
+            price_type_0: float = (
+                _v_price_type_0
+                if type(_v_price_type_0) is float or type(_v_price_type_0) is int
+                else decode_float(_v_price_type_0, "/price", _devs)
+            )
 
             return price_type_0
             price_type_1 = cast(None, data)
@@ -117,7 +130,12 @@ class VariationInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            purchase_price_type_0: float = decode_float(data, "/purchase_price", _devs)
+            _v_purchase_price_type_0 = data
+            purchase_price_type_0: float = (
+                _v_purchase_price_type_0
+                if type(_v_purchase_price_type_0) is float or type(_v_purchase_price_type_0) is int
+                else decode_float(_v_purchase_price_type_0, "/purchase_price", _devs)
+            )
 
             return purchase_price_type_0
             purchase_price_type_1 = cast(None, data)
@@ -131,7 +149,12 @@ class VariationInput:
                 return data
             if isinstance(data, Unset):
                 return data
-            weight_type_0: float = decode_float(data, "/weight", _devs)
+            _v_weight_type_0 = data
+            weight_type_0: float = (
+                _v_weight_type_0
+                if type(_v_weight_type_0) is float or type(_v_weight_type_0) is int
+                else decode_float(_v_weight_type_0, "/weight", _devs)
+            )
 
             return weight_type_0
             weight_type_1 = cast(None, data)

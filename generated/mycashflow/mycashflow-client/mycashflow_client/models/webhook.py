@@ -68,11 +68,14 @@ class Webhook:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        uuid: str | Unset = decode_str(d.pop("uuid", UNSET), "/uuid", _devs)
+        _v_uuid = d.pop("uuid", UNSET)
+        uuid: str | Unset = _v_uuid if type(_v_uuid) is str else decode_str(_v_uuid, "/uuid", _devs)
 
-        user_id: int | Unset = decode_int(d.pop("user_id", UNSET), "/user_id", _devs)
+        _v_user_id = d.pop("user_id", UNSET)
+        user_id: int | Unset = _v_user_id if type(_v_user_id) is int else decode_int(_v_user_id, "/user_id", _devs)
 
-        topic: str | Unset = decode_str(d.pop("topic", UNSET), "/topic", _devs)
+        _v_topic = d.pop("topic", UNSET)
+        topic: str | Unset = _v_topic if type(_v_topic) is str else decode_str(_v_topic, "/topic", _devs)
 
         _expands = d.pop("expands", UNSET)
         expands: list[str] | Unset = UNSET
@@ -81,11 +84,17 @@ class Webhook:
         if not isinstance(_expands, Unset):
             expands = []
             for expands_item_index, expands_item_data in enumerate(_expands):
-                expands_item: str = decode_str(expands_item_data, "/expands" + "/" + str(expands_item_index), _devs)
+                _v_expands_item = expands_item_data
+                expands_item: str = (
+                    _v_expands_item
+                    if type(_v_expands_item) is str
+                    else decode_str(_v_expands_item, "/expands" + "/" + str(expands_item_index), _devs)
+                )
 
                 expands.append(expands_item)
 
-        url: str | Unset = decode_str(d.pop("url", UNSET), "/url", _devs)
+        _v_url = d.pop("url", UNSET)
+        url: str | Unset = _v_url if type(_v_url) is str else decode_str(_v_url, "/url", _devs)
 
         _decoded = cls(
             uuid=uuid,

@@ -55,7 +55,8 @@ class WebhookInput:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        topic: str | Unset = decode_str(d.pop("topic", UNSET), "/topic", _devs)
+        _v_topic = d.pop("topic", UNSET)
+        topic: str | Unset = _v_topic if type(_v_topic) is str else decode_str(_v_topic, "/topic", _devs)
 
         _expands = d.pop("expands", UNSET)
         expands: list[str] | Unset = UNSET
@@ -64,11 +65,17 @@ class WebhookInput:
         if not isinstance(_expands, Unset):
             expands = []
             for expands_item_index, expands_item_data in enumerate(_expands):
-                expands_item: str = decode_str(expands_item_data, "/expands" + "/" + str(expands_item_index), _devs)
+                _v_expands_item = expands_item_data
+                expands_item: str = (
+                    _v_expands_item
+                    if type(_v_expands_item) is str
+                    else decode_str(_v_expands_item, "/expands" + "/" + str(expands_item_index), _devs)
+                )
 
                 expands.append(expands_item)
 
-        url: str | Unset = decode_str(d.pop("url", UNSET), "/url", _devs)
+        _v_url = d.pop("url", UNSET)
+        url: str | Unset = _v_url if type(_v_url) is str else decode_str(_v_url, "/url", _devs)
 
         _decoded = cls(
             topic=topic,

@@ -20,10 +20,6 @@ from ..types import (
     model_state,
 )
 
-if TYPE_CHECKING:
-    from ..models.errors import Errors
-
-
 T = TypeVar("T", bound="ErrorResponse")
 
 
@@ -71,8 +67,6 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.errors import Errors  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _missing: list[str] = []
@@ -111,3 +105,7 @@ class ErrorResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.errors import Errors  # noqa: E402

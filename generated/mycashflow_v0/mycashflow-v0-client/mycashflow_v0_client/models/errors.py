@@ -47,8 +47,11 @@ class Errors:
             for additional_property_item_index, additional_property_item_data in enumerate(
                 as_list(_additional_property, "", _devs) or []
             ):
-                additional_property_item: str = decode_str(
-                    additional_property_item_data, "" + "/" + str(additional_property_item_index), _devs
+                _v_additional_property_item = additional_property_item_data
+                additional_property_item: str = (
+                    _v_additional_property_item
+                    if type(_v_additional_property_item) is str
+                    else decode_str(_v_additional_property_item, "" + "/" + str(additional_property_item_index), _devs)
                 )
 
                 additional_property.append(additional_property_item)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,10 +15,6 @@ from ..types import (
     absorb,
     as_list,
 )
-
-if TYPE_CHECKING:
-    from ..models.shipment import Shipment
-
 
 T = TypeVar("T", bound="ListOrderShipmentsResponse200")
 
@@ -47,8 +43,6 @@ class ListOrderShipmentsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.shipment import Shipment  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _data = d.pop("data", UNSET)
@@ -88,3 +82,7 @@ class ListOrderShipmentsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.shipment import Shipment  # noqa: E402

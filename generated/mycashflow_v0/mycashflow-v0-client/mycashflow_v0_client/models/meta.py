@@ -68,15 +68,26 @@ class Meta:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        page: int | Unset = decode_int(d.pop("page", UNSET), "/page", _devs)
+        _v_page = d.pop("page", UNSET)
+        page: int | Unset = _v_page if type(_v_page) is int else decode_int(_v_page, "/page", _devs)
 
-        page_size: int | Unset = decode_int(d.pop("page_size", UNSET), "/page_size", _devs)
+        _v_page_size = d.pop("page_size", UNSET)
+        page_size: int | Unset = (
+            _v_page_size if type(_v_page_size) is int else decode_int(_v_page_size, "/page_size", _devs)
+        )
 
-        page_count: int | Unset = decode_int(d.pop("page_count", UNSET), "/page_count", _devs)
+        _v_page_count = d.pop("page_count", UNSET)
+        page_count: int | Unset = (
+            _v_page_count if type(_v_page_count) is int else decode_int(_v_page_count, "/page_count", _devs)
+        )
 
-        item_count: int | Unset = decode_int(d.pop("item_count", UNSET), "/item_count", _devs)
+        _v_item_count = d.pop("item_count", UNSET)
+        item_count: int | Unset = (
+            _v_item_count if type(_v_item_count) is int else decode_int(_v_item_count, "/item_count", _devs)
+        )
 
-        next_: str | Unset = decode_str(d.pop("next", UNSET), "/next", _devs)
+        _v_next_ = d.pop("next", UNSET)
+        next_: str | Unset = _v_next_ if type(_v_next_) is str else decode_str(_v_next_, "/next", _devs)
 
         _decoded = cls(
             page=page,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -23,17 +23,6 @@ from ..types import (
     is_no_object_lax,
     no_object,
 )
-
-if TYPE_CHECKING:
-    from ..models.customer_information import CustomerInformation
-    from ..models.order_comment import OrderComment
-    from ..models.order_event import OrderEvent
-    from ..models.order_product import OrderProduct
-    from ..models.payment import Payment
-    from ..models.shipment import Shipment
-    from ..models.shipping_address import ShippingAddress
-    from ..models.tax_summary import TaxSummary
-
 
 T = TypeVar("T", bound="Order")
 
@@ -300,18 +289,10 @@ class Order:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.customer_information import CustomerInformation  # noqa: PLC0415
-        from ..models.order_comment import OrderComment  # noqa: PLC0415
-        from ..models.order_event import OrderEvent  # noqa: PLC0415
-        from ..models.order_product import OrderProduct  # noqa: PLC0415
-        from ..models.payment import Payment  # noqa: PLC0415
-        from ..models.shipment import Shipment  # noqa: PLC0415
-        from ..models.shipping_address import ShippingAddress  # noqa: PLC0415
-        from ..models.tax_summary import TaxSummary  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
+        _v_id = d.pop("id", UNSET)
+        id: int | Unset = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -351,7 +332,12 @@ class Order:
                 return data
             if isinstance(data, Unset):
                 return data
-            external_id_type_0: str = decode_str(data, "/external_id", _devs)
+            _v_external_id_type_0 = data
+            external_id_type_0: str = (
+                _v_external_id_type_0
+                if type(_v_external_id_type_0) is str
+                else decode_str(_v_external_id_type_0, "/external_id", _devs)
+            )
 
             return external_id_type_0
             external_id_type_1 = cast(None, data)
@@ -360,16 +346,25 @@ class Order:
 
         external_id = _parse_external_id(d.pop("external_id", UNSET))
 
-        version_id: int | Unset = decode_int(d.pop("version_id", UNSET), "/version_id", _devs)
+        _v_version_id = d.pop("version_id", UNSET)
+        version_id: int | Unset = (
+            _v_version_id if type(_v_version_id) is int else decode_int(_v_version_id, "/version_id", _devs)
+        )
 
-        language: str | Unset = decode_str(d.pop("language", UNSET), "/language", _devs)
+        _v_language = d.pop("language", UNSET)
+        language: str | Unset = _v_language if type(_v_language) is str else decode_str(_v_language, "/language", _devs)
 
         def _parse_customer_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            customer_id_type_0: int = decode_int(data, "/customer_id", _devs)
+            _v_customer_id_type_0 = data
+            customer_id_type_0: int = (
+                _v_customer_id_type_0
+                if type(_v_customer_id_type_0) is int
+                else decode_int(_v_customer_id_type_0, "/customer_id", _devs)
+            )
 
             return customer_id_type_0
             customer_id_type_1 = cast(None, data)
@@ -383,7 +378,12 @@ class Order:
                 return data
             if isinstance(data, Unset):
                 return data
-            customer_external_id_type_0: str = decode_str(data, "/customer_external_id", _devs)
+            _v_customer_external_id_type_0 = data
+            customer_external_id_type_0: str = (
+                _v_customer_external_id_type_0
+                if type(_v_customer_external_id_type_0) is str
+                else decode_str(_v_customer_external_id_type_0, "/customer_external_id", _devs)
+            )
 
             return customer_external_id_type_0
             customer_external_id_type_1 = cast(None, data)
@@ -397,7 +397,12 @@ class Order:
                 return data
             if isinstance(data, Unset):
                 return data
-            shipping_method_id_type_0: int = decode_int(data, "/shipping_method_id", _devs)
+            _v_shipping_method_id_type_0 = data
+            shipping_method_id_type_0: int = (
+                _v_shipping_method_id_type_0
+                if type(_v_shipping_method_id_type_0) is int
+                else decode_int(_v_shipping_method_id_type_0, "/shipping_method_id", _devs)
+            )
 
             return shipping_method_id_type_0
             shipping_method_id_type_1 = cast(None, data)
@@ -411,7 +416,12 @@ class Order:
                 return data
             if isinstance(data, Unset):
                 return data
-            payment_method_id_type_0: int = decode_int(data, "/payment_method_id", _devs)
+            _v_payment_method_id_type_0 = data
+            payment_method_id_type_0: int = (
+                _v_payment_method_id_type_0
+                if type(_v_payment_method_id_type_0) is int
+                else decode_int(_v_payment_method_id_type_0, "/payment_method_id", _devs)
+            )
 
             return payment_method_id_type_0
             payment_method_id_type_1 = cast(None, data)
@@ -444,15 +454,38 @@ class Order:
 
         different_shipping_address = d.pop("different_shipping_address", UNSET)
 
-        subtotal: float | Unset = decode_float(d.pop("subtotal", UNSET), "/subtotal", _devs)
+        _v_subtotal = d.pop("subtotal", UNSET)
+        subtotal: float | Unset = (
+            _v_subtotal
+            if type(_v_subtotal) is float or type(_v_subtotal) is int
+            else decode_float(_v_subtotal, "/subtotal", _devs)
+        )
 
-        discount: float | Unset = decode_float(d.pop("discount", UNSET), "/discount", _devs)
+        _v_discount = d.pop("discount", UNSET)
+        discount: float | Unset = (
+            _v_discount
+            if type(_v_discount) is float or type(_v_discount) is int
+            else decode_float(_v_discount, "/discount", _devs)
+        )
 
-        shipping_costs: float | Unset = decode_float(d.pop("shipping_costs", UNSET), "/shipping_costs", _devs)
+        _v_shipping_costs = d.pop("shipping_costs", UNSET)
+        shipping_costs: float | Unset = (
+            _v_shipping_costs
+            if type(_v_shipping_costs) is float or type(_v_shipping_costs) is int
+            else decode_float(_v_shipping_costs, "/shipping_costs", _devs)
+        )
 
-        payment_costs: float | Unset = decode_float(d.pop("payment_costs", UNSET), "/payment_costs", _devs)
+        _v_payment_costs = d.pop("payment_costs", UNSET)
+        payment_costs: float | Unset = (
+            _v_payment_costs
+            if type(_v_payment_costs) is float or type(_v_payment_costs) is int
+            else decode_float(_v_payment_costs, "/payment_costs", _devs)
+        )
 
-        total: float | Unset = decode_float(d.pop("total", UNSET), "/total", _devs)
+        _v_total = d.pop("total", UNSET)
+        total: float | Unset = (
+            _v_total if type(_v_total) is float or type(_v_total) is int else decode_float(_v_total, "/total", _devs)
+        )
 
         _status = d.pop("status", UNSET)
         status: OrderStatus | Unset
@@ -461,15 +494,27 @@ class Order:
         else:
             status = OrderStatus(_status)
 
-        details: str | Unset = decode_str(d.pop("details", UNSET), "/details", _devs)
+        _v_details = d.pop("details", UNSET)
+        details: str | Unset = _v_details if type(_v_details) is str else decode_str(_v_details, "/details", _devs)
 
-        receipt_url: str | Unset = decode_str(d.pop("receipt_url", UNSET), "/receipt_url", _devs)
-
-        return_document_url: str | Unset = decode_str(
-            d.pop("return_document_url", UNSET), "/return_document_url", _devs
+        _v_receipt_url = d.pop("receipt_url", UNSET)
+        receipt_url: str | Unset = (
+            _v_receipt_url if type(_v_receipt_url) is str else decode_str(_v_receipt_url, "/receipt_url", _devs)
         )
 
-        dispatch_note_url: str | Unset = decode_str(d.pop("dispatch_note_url", UNSET), "/dispatch_note_url", _devs)
+        _v_return_document_url = d.pop("return_document_url", UNSET)
+        return_document_url: str | Unset = (
+            _v_return_document_url
+            if type(_v_return_document_url) is str
+            else decode_str(_v_return_document_url, "/return_document_url", _devs)
+        )
+
+        _v_dispatch_note_url = d.pop("dispatch_note_url", UNSET)
+        dispatch_note_url: str | Unset = (
+            _v_dispatch_note_url
+            if type(_v_dispatch_note_url) is str
+            else decode_str(_v_dispatch_note_url, "/dispatch_note_url", _devs)
+        )
 
         custom_data = cast(Any | Unset, d.pop("custom_data", UNSET))
 
@@ -603,3 +648,14 @@ class Order:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.customer_information import CustomerInformation  # noqa: E402
+from ..models.order_comment import OrderComment  # noqa: E402
+from ..models.order_event import OrderEvent  # noqa: E402
+from ..models.order_product import OrderProduct  # noqa: E402
+from ..models.payment import Payment  # noqa: E402
+from ..models.shipment import Shipment  # noqa: E402
+from ..models.shipping_address import ShippingAddress  # noqa: E402
+from ..models.tax_summary import TaxSummary  # noqa: E402

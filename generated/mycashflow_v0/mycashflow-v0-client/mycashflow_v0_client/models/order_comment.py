@@ -73,7 +73,8 @@ class OrderComment:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        order_id: int | Unset = decode_int(d.pop("order_id", UNSET), "/order_id", _devs)
+        _v_order_id = d.pop("order_id", UNSET)
+        order_id: int | Unset = _v_order_id if type(_v_order_id) is int else decode_int(_v_order_id, "/order_id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -87,7 +88,12 @@ class OrderComment:
                 return data
             if isinstance(data, Unset):
                 return data
-            user_id_type_0: int = decode_int(data, "/user_id", _devs)
+            _v_user_id_type_0 = data
+            user_id_type_0: int = (
+                _v_user_id_type_0
+                if type(_v_user_id_type_0) is int
+                else decode_int(_v_user_id_type_0, "/user_id", _devs)
+            )
 
             return user_id_type_0
             user_id_type_1 = cast(None, data)
@@ -96,9 +102,13 @@ class OrderComment:
 
         user_id = _parse_user_id(d.pop("user_id", UNSET))
 
-        visibility: str | Unset = decode_str(d.pop("visibility", UNSET), "/visibility", _devs)
+        _v_visibility = d.pop("visibility", UNSET)
+        visibility: str | Unset = (
+            _v_visibility if type(_v_visibility) is str else decode_str(_v_visibility, "/visibility", _devs)
+        )
 
-        text: str | Unset = decode_str(d.pop("text", UNSET), "/text", _devs)
+        _v_text = d.pop("text", UNSET)
+        text: str | Unset = _v_text if type(_v_text) is str else decode_str(_v_text, "/text", _devs)
 
         _decoded = cls(
             order_id=order_id,

@@ -38,7 +38,12 @@ class OrderProductReturnReasonsItem:
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-            additional_property: str = decode_str(prop_dict, "", _devs)
+            _v_additional_property = prop_dict
+            additional_property: str = (
+                _v_additional_property
+                if type(_v_additional_property) is str
+                else decode_str(_v_additional_property, "", _devs)
+            )
 
             additional_properties[prop_name] = additional_property
 

@@ -127,7 +127,8 @@ class Payment:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
+        _v_id = d.pop("id", UNSET)
+        id: int | Unset = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -143,18 +144,32 @@ class Payment:
         else:
             updated_at = decode_datetime(_updated_at, "/updated_at", _devs)
 
-        order_id: int | Unset = decode_int(d.pop("order_id", UNSET), "/order_id", _devs)
+        _v_order_id = d.pop("order_id", UNSET)
+        order_id: int | Unset = _v_order_id if type(_v_order_id) is int else decode_int(_v_order_id, "/order_id", _devs)
 
-        payment_method_id: int | Unset = decode_int(d.pop("payment_method_id", UNSET), "/payment_method_id", _devs)
+        _v_payment_method_id = d.pop("payment_method_id", UNSET)
+        payment_method_id: int | Unset = (
+            _v_payment_method_id
+            if type(_v_payment_method_id) is int
+            else decode_int(_v_payment_method_id, "/payment_method_id", _devs)
+        )
 
-        reference: str | Unset = decode_str(d.pop("reference", UNSET), "/reference", _devs)
+        _v_reference = d.pop("reference", UNSET)
+        reference: str | Unset = (
+            _v_reference if type(_v_reference) is str else decode_str(_v_reference, "/reference", _devs)
+        )
 
         def _parse_external_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            external_id_type_0: str = decode_str(data, "/external_id", _devs)
+            _v_external_id_type_0 = data
+            external_id_type_0: str = (
+                _v_external_id_type_0
+                if type(_v_external_id_type_0) is str
+                else decode_str(_v_external_id_type_0, "/external_id", _devs)
+            )
 
             return external_id_type_0
             external_id_type_1 = cast(None, data)
@@ -163,11 +178,22 @@ class Payment:
 
         external_id = _parse_external_id(d.pop("external_id", UNSET))
 
-        amount: float | Unset = decode_float(d.pop("amount", UNSET), "/amount", _devs)
+        _v_amount = d.pop("amount", UNSET)
+        amount: float | Unset = (
+            _v_amount
+            if type(_v_amount) is float or type(_v_amount) is int
+            else decode_float(_v_amount, "/amount", _devs)
+        )
 
-        currency: str | Unset = decode_str(d.pop("currency", UNSET), "/currency", _devs)
+        _v_currency = d.pop("currency", UNSET)
+        currency: str | Unset = _v_currency if type(_v_currency) is str else decode_str(_v_currency, "/currency", _devs)
 
-        exchange_rate: float | Unset = decode_float(d.pop("exchange_rate", UNSET), "/exchange_rate", _devs)
+        _v_exchange_rate = d.pop("exchange_rate", UNSET)
+        exchange_rate: float | Unset = (
+            _v_exchange_rate
+            if type(_v_exchange_rate) is float or type(_v_exchange_rate) is int
+            else decode_float(_v_exchange_rate, "/exchange_rate", _devs)
+        )
 
         is_confirmed = d.pop("is_confirmed", UNSET)
 

@@ -66,7 +66,10 @@ class QuickProcessInput:
 
         ignore_payment_activation_errors = d.pop("ignore_payment_activation_errors", UNSET)
 
-        tracking_code: str | Unset = decode_str(d.pop("tracking_code", UNSET), "/tracking_code", _devs)
+        _v_tracking_code = d.pop("tracking_code", UNSET)
+        tracking_code: str | Unset = (
+            _v_tracking_code if type(_v_tracking_code) is str else decode_str(_v_tracking_code, "/tracking_code", _devs)
+        )
 
         send_emails = d.pop("send_emails", UNSET)
 

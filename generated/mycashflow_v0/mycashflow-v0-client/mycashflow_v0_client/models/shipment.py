@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,10 +21,6 @@ from ..types import (
     decode_int,
     decode_str,
 )
-
-if TYPE_CHECKING:
-    from ..models.shipment_document import ShipmentDocument
-
 
 T = TypeVar("T", bound="Shipment")
 
@@ -166,11 +162,10 @@ class Shipment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.shipment_document import ShipmentDocument  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
+        _v_id = d.pop("id", UNSET)
+        id: int | Unset = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -205,9 +200,11 @@ class Shipment:
 
         completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
 
-        order_id: int | Unset = decode_int(d.pop("order_id", UNSET), "/order_id", _devs)
+        _v_order_id = d.pop("order_id", UNSET)
+        order_id: int | Unset = _v_order_id if type(_v_order_id) is int else decode_int(_v_order_id, "/order_id", _devs)
 
-        type_: str | Unset = decode_str(d.pop("type", UNSET), "/type", _devs)
+        _v_type_ = d.pop("type", UNSET)
+        type_: str | Unset = _v_type_ if type(_v_type_) is str else decode_str(_v_type_, "/type", _devs)
 
         _status = d.pop("status", UNSET)
         status: ShipmentStatus | Unset
@@ -216,18 +213,36 @@ class Shipment:
         else:
             status = ShipmentStatus(_status)
 
-        shipping_method_id: int | Unset = decode_int(d.pop("shipping_method_id", UNSET), "/shipping_method_id", _devs)
+        _v_shipping_method_id = d.pop("shipping_method_id", UNSET)
+        shipping_method_id: int | Unset = (
+            _v_shipping_method_id
+            if type(_v_shipping_method_id) is int
+            else decode_int(_v_shipping_method_id, "/shipping_method_id", _devs)
+        )
 
-        weight: float | Unset = decode_float(d.pop("weight", UNSET), "/weight", _devs)
+        _v_weight = d.pop("weight", UNSET)
+        weight: float | Unset = (
+            _v_weight
+            if type(_v_weight) is float or type(_v_weight) is int
+            else decode_float(_v_weight, "/weight", _devs)
+        )
 
-        parcel_count: int | Unset = decode_int(d.pop("parcel_count", UNSET), "/parcel_count", _devs)
+        _v_parcel_count = d.pop("parcel_count", UNSET)
+        parcel_count: int | Unset = (
+            _v_parcel_count if type(_v_parcel_count) is int else decode_int(_v_parcel_count, "/parcel_count", _devs)
+        )
 
         def _parse_external_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            external_id_type_0: str = decode_str(data, "/external_id", _devs)
+            _v_external_id_type_0 = data
+            external_id_type_0: str = (
+                _v_external_id_type_0
+                if type(_v_external_id_type_0) is str
+                else decode_str(_v_external_id_type_0, "/external_id", _devs)
+            )
 
             return external_id_type_0
             external_id_type_1 = cast(None, data)
@@ -241,7 +256,12 @@ class Shipment:
                 return data
             if isinstance(data, Unset):
                 return data
-            external_pickup_point_id_type_0: str = decode_str(data, "/external_pickup_point_id", _devs)
+            _v_external_pickup_point_id_type_0 = data
+            external_pickup_point_id_type_0: str = (
+                _v_external_pickup_point_id_type_0
+                if type(_v_external_pickup_point_id_type_0) is str
+                else decode_str(_v_external_pickup_point_id_type_0, "/external_pickup_point_id", _devs)
+            )
 
             return external_pickup_point_id_type_0
             external_pickup_point_id_type_1 = cast(None, data)
@@ -255,7 +275,12 @@ class Shipment:
                 return data
             if isinstance(data, Unset):
                 return data
-            tracking_code_type_0: str = decode_str(data, "/tracking_code", _devs)
+            _v_tracking_code_type_0 = data
+            tracking_code_type_0: str = (
+                _v_tracking_code_type_0
+                if type(_v_tracking_code_type_0) is str
+                else decode_str(_v_tracking_code_type_0, "/tracking_code", _devs)
+            )
 
             return tracking_code_type_0
             tracking_code_type_1 = cast(None, data)
@@ -269,7 +294,12 @@ class Shipment:
                 return data
             if isinstance(data, Unset):
                 return data
-            shipping_label_url_type_0: str = decode_str(data, "/shipping_label_url", _devs)
+            _v_shipping_label_url_type_0 = data
+            shipping_label_url_type_0: str = (
+                _v_shipping_label_url_type_0
+                if type(_v_shipping_label_url_type_0) is str
+                else decode_str(_v_shipping_label_url_type_0, "/shipping_label_url", _devs)
+            )
 
             return shipping_label_url_type_0
             shipping_label_url_type_1 = cast(None, data)
@@ -329,3 +359,7 @@ class Shipment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.shipment_document import ShipmentDocument  # noqa: E402

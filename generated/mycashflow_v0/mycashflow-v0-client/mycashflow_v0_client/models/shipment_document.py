@@ -46,9 +46,11 @@ class ShipmentDocument:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        type_: str | Unset = decode_str(d.pop("type", UNSET), "/type", _devs)
+        _v_type_ = d.pop("type", UNSET)
+        type_: str | Unset = _v_type_ if type(_v_type_) is str else decode_str(_v_type_, "/type", _devs)
 
-        url: str | Unset = decode_str(d.pop("url", UNSET), "/url", _devs)
+        _v_url = d.pop("url", UNSET)
+        url: str | Unset = _v_url if type(_v_url) is str else decode_str(_v_url, "/url", _devs)
 
         _decoded = cls(
             type_=type_,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,10 +15,6 @@ from ..types import (
     absorb,
     as_list,
 )
-
-if TYPE_CHECKING:
-    from ..models.tax_row import TaxRow
-
 
 T = TypeVar("T", bound="TaxSummary")
 
@@ -87,8 +83,6 @@ class TaxSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.tax_row import TaxRow  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _subtotal = d.pop("subtotal", UNSET)
@@ -184,3 +178,7 @@ class TaxSummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.tax_row import TaxRow  # noqa: E402

@@ -1,0 +1,100 @@
+"""Secrets and personal data out of cassettes: headers, query values and JSON bodies, before anything is written.
+
+Placeholders keep each value's shape (an e-mail stays an e-mail, a phone number a phone number), so a
+redacted cassette still validates and can be replayed against a simulator; what they replaced is gone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = ["REDACTED", "redact_body", "redact_headers", "redact_query", "redact_text"]
+
+REDACTED = "<redacted>"
+# Header names whose value is a credential, or part of one.
+_SECRET_HEADER = re.compile(r"authorization|cookie|api[-_]?key|token|secret|password|signature", re.IGNORECASE)
+# Body and query keys that hold personal data in either API (Mash customer/person, MyCashflow customer/address).
+_PERSONAL_KEY = re.compile(
+    r"^(person_?id|ssn|social_?security(_?number)?|hetu|personnummer|e_?mail|mobile|phone(_?number)?|"
+    r"(first|last|full|company)_?name|name|address|street(_?address)?|ip_?address|birth_?date|password|api_?key)$",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"\+?\d[\d ()-]{7,}\d")
+# A Finnish henkilötunnus (DDMMYY, century sign, individual number, check character) or a Swedish personnummer.
+_SSN = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b|\b(19|20)?\d{6}[-+]?\d{4}\b")
+# What each kind of personal value becomes: the same shape, no information.
+_PLACEHOLDERS = {
+    "email": "redacted@example.invalid",
+    "phone": "+358000000000",
+    "ssn": "010101-0101",  # a formally valid henkilötunnus (check character 0101 mod 31 → "1")
+}
+MAX_DEPTH = 64
+
+
+def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Header name → value (lower-case names, repeated headers joined), credentials replaced."""
+    result: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        shown = REDACTED if _SECRET_HEADER.search(key) else redact_text(value)
+        result[key] = f"{result[key]}, {shown}" if key in result else shown
+    return result
+
+
+def redact_query(items: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """Query pairs in order; a personal or secret parameter's value replaced, free text scrubbed."""
+    return [[name, _placeholder(name, value) if _is_personal(name) else redact_text(value)] for name, value in items]
+
+
+def redact_body(value: Any, depth: int = 0) -> Any:
+    """A decoded JSON body with personal fields replaced by placeholders of the same type, recursively."""
+    if depth > MAX_DEPTH:
+        return REDACTED
+    if isinstance(value, Mapping):
+        return {
+            key: _placeholder(str(key), item) if _is_personal(str(key)) else redact_body(item, depth + 1)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_body(item, depth + 1) for item in value]
+    if isinstance(value, str):
+        return redact_text(value)
+    return value
+
+
+def redact_text(text: str) -> str:
+    """E-mail addresses, Finnish/Swedish personal identity codes and phone numbers inside free text."""
+    text = _EMAIL.sub(_PLACEHOLDERS["email"], text)
+    text = _SSN.sub(_PLACEHOLDERS["ssn"], text)
+    return _PHONE.sub(_PLACEHOLDERS["phone"], text)
+
+
+def _is_personal(key: str) -> bool:
+    return bool(_PERSONAL_KEY.match(key) or _SECRET_HEADER.search(key))
+
+
+def _placeholder(key: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return _emptied(value)
+    lowered = key.lower()
+    if "mail" in lowered:
+        return _PLACEHOLDERS["email"]
+    if "phone" in lowered or "mobile" in lowered:
+        return _PLACEHOLDERS["phone"]
+    if "person" in lowered or "ssn" in lowered or "social" in lowered or "hetu" in lowered:
+        return _PLACEHOLDERS["ssn"]
+    if "ip" in lowered:
+        return "192.0.2.1"  # TEST-NET-1 (RFC 5737)
+    return REDACTED
+
+
+def _emptied(value: Any) -> Any:
+    """A number or a nested object under a personal key: its type stays, its content goes."""
+    if isinstance(value, Mapping):
+        return {name: REDACTED for name in value}
+    if isinstance(value, list):
+        return [REDACTED for _ in value]
+    return value if value is None or isinstance(value, bool) else 0

@@ -1,0 +1,165 @@
+"""The validating proxy over real HTTP, in front of the deviant upstream: pass-through, cassette, report, refusals."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from simulators._serving.runner import running_in_thread
+from specforge.apis import find_root
+from trafficcheck import TrafficChecker
+from trafficcheck.cli import main
+from trafficcheck.proxy import ProxyApp, ProxyOptions
+from trafficcheck.report import DeviationReport
+
+from .deviant import create_app
+
+SLOW = 1.0
+PERSON = "010771-123A"
+SECRET_AUTH = ("merchant-user-7f3a", "hunter2-s3cret-9b1c")
+
+
+@dataclass
+class Rig:
+    upstream: str
+    proxy: str
+    cassette: io.StringIO
+    report: DeviationReport
+    lines: list[str]
+
+    def entries(self) -> list[dict[str, object]]:
+        return [json.loads(line) for line in self.cassette.getvalue().splitlines()]
+
+
+@pytest.fixture
+def rig() -> Iterator[Rig]:
+    with running_in_thread(create_app(slow_seconds=SLOW)) as upstream:
+        checker = TrafficChecker.for_api("mash")
+        cassette, lines = io.StringIO(), list[str]()
+        report = DeviationReport("mash", checker.spec_sha256, "cassette.jsonl")
+        app = ProxyApp(checker, ProxyOptions(upstream, timeout_s=SLOW / 4), cassette, report, say=lines.append)
+        with running_in_thread(app) as proxy:
+            yield Rig(upstream, proxy, cassette, report, lines)
+
+
+CALLS: list[tuple[str, str, dict[str, object] | None]] = [
+    ("GET", "/api/orders/1", None),
+    ("GET", "/api/orders/2", None),
+    ("POST", "/api/orders/2/cancel", {}),
+    ("GET", "/api/merchants/5/report?startTime=2020-10-26T00:00:00Z&endTime=2020-10-27T00:00:00Z", None),
+    ("GET", f"/api/personinfo?personId={PERSON}", None),
+]
+
+
+def test_every_answer_passes_through_unchanged(rig: Rig) -> None:
+    for method, path, body in CALLS:
+        direct = httpx.request(method, rig.upstream + path, json=body)
+        proxied = httpx.request(method, rig.proxy + path, json=body, auth=SECRET_AUTH)
+        assert (proxied.status_code, proxied.content) == (direct.status_code, direct.content), path
+        assert proxied.headers["content-type"] == direct.headers["content-type"]
+        assert "x-trafficcheck-error" not in proxied.headers
+    assert [line.split(" · ")[1] for line in rig.lines] == [
+        "0 deviations",
+        "5 deviations",
+        "1 deviation",
+        "1 deviation",
+        "1 deviation",
+    ]
+    assert rig.lines[1].startswith("#2 GET /orders/{orderId} [getOrder] → 200")
+
+
+def test_a_timeout_is_a_504_said_to_be_the_proxys_and_recorded_without_an_answer(rig: Rig) -> None:
+    answer = httpx.get(rig.proxy + "/api/pricing", params={"merchantId": "5"})
+    assert answer.status_code == 504 and "did not answer" in answer.headers["x-trafficcheck-error"]
+    (entry,) = rig.entries()
+    assert entry["response"] is None and "did not answer" in str(entry["proxy_error"])
+
+
+def test_the_cassette_keeps_no_credential_or_personal_data(rig: Rig) -> None:
+    httpx.get(rig.proxy + "/api/personinfo", params={"personId": PERSON}, auth=SECRET_AUTH)
+    httpx.get(rig.proxy + "/api/orders/2", auth=SECRET_AUTH, headers={"X-Api-Key": "k-123456"})
+    text = rig.cassette.getvalue()
+    original = httpx.get(rig.upstream + "/api/orders/2").json()["customer"][0]
+    for secret in [*SECRET_AUTH, PERSON, "k-123456", original["email"], original["mobile"], original["name"]]:
+        assert secret not in text
+    first, second = rig.entries()
+    assert first["request"]["query"] == [["personId", "010101-0101"]]  # type: ignore[index]
+    assert second["request"]["headers"]["authorization"] == "<redacted>"  # type: ignore[index]
+    customer = second["response"]["body"]["json"]["customer"][0]  # type: ignore[index]
+    assert customer["email"] == "redacted@example.invalid" and customer["name"] == "<redacted>"
+
+
+def test_the_report_counts_each_deviation_and_names_its_first_entry(rig: Rig) -> None:
+    for _ in range(2):
+        httpx.get(rig.proxy + "/api/orders/2")
+    httpx.post(rig.proxy + "/api/orders/2/cancel", json={})
+    report = rig.report.to_json()
+    get_order, cancel = report["operations"]
+    assert (get_order["operation_id"], get_order["exchanges"], get_order["statuses"]) == ("getOrder", 2, {"200": 2})
+    by_kind = {d["kind"]: d for d in get_order["deviations"]}
+    assert set(by_kind) == {
+        "list-for-object",
+        "null",
+        "undocumented-field",
+        "undocumented-enum-value",
+        "date-time-for-date",
+    }
+    assert by_kind["date-time-for-date"]["pointer"] == "/invoices/*/duedate"
+    assert by_kind["date-time-for-date"]["schema_pointer"] == "/components/schemas/Invoice/properties/duedate"
+    assert all(d["count"] == 2 and d["first_entry"] == 1 for d in get_order["deviations"])
+    assert [(d["kind"], d["value"], d["first_entry"]) for d in cancel["deviations"]] == [
+        ("undocumented-status", 409, 3)
+    ]
+    markdown = rig.report.to_markdown()
+    assert "| `response /loyaltyTier` | undocumented-field |" in markdown and "| 2 | #1 |" in markdown
+
+
+def test_an_ignored_operation_is_forwarded_but_not_checked(rig: Rig) -> None:
+    app = ProxyApp(
+        TrafficChecker.for_api("mash", ignore=["getOrder"]),
+        ProxyOptions(rig.upstream),
+        io.StringIO(),
+        DeviationReport("mash", "sha256:x"),
+        say=rig.lines.append,
+    )
+    with running_in_thread(app) as proxy:
+        assert httpx.get(proxy + "/api/orders/2").json()["loyaltyTier"] == "gold"
+    assert rig.lines == [
+        "#1 GET /orders/{orderId} [getOrder] → 200 · 0 deviations · " + rig.lines[0].rsplit(" · ", 1)[1]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["proxy", "nosuchapi", "--upstream", "http://127.0.0.1:1"], "unknown API"),
+        (["proxy", "mash", "--upstream", "http://127.0.0.1:1/api"], "no path"),
+        (["proxy", "mash", "--upstream", "ftp://example.com"], "scheme://host"),
+        (["proxy", "mash", "--upstream", "http://127.0.0.1:1", "--ignore", "nope"], "no such operationId"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_proxy_refuses_to_start_on_a_spec_that_differs_from_its_stamp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = find_root()
+    shutil.copytree(root / "codegen", tmp_path / "codegen")
+    (tmp_path / "generated" / "mash").mkdir(parents=True)
+    for name in ("openapi.yaml", "STAMP.json"):
+        shutil.copy(root / "generated" / "mash" / name, tmp_path / "generated" / "mash" / name)
+    spec = tmp_path / "generated" / "mash" / "openapi.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("type: object", "type: array", 1), encoding="utf-8")
+    monkeypatch.setenv("SPECFORGE_ROOT", str(tmp_path))
+    assert main(["proxy", "mash", "--upstream", "http://127.0.0.1:1"]) == 2
+    assert "refusing to start" in capsys.readouterr().err
