@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,11 +18,6 @@ from ..types import (
     decode_datetime,
     decode_int,
 )
-
-if TYPE_CHECKING:
-    from ..models.campaign_prices_item import CampaignPricesItem
-    from ..models.visibility import Visibility
-
 
 T = TypeVar("T", bound="Campaign")
 
@@ -82,12 +77,10 @@ class Campaign:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.campaign_prices_item import CampaignPricesItem  # noqa: PLC0415
-        from ..models.visibility import Visibility  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        id: int | Unset = decode_int(d.pop("id", UNSET), "/id", _devs)
+        _v_id = d.pop("id", UNSET)
+        id: int | Unset = _v_id if type(_v_id) is int else decode_int(_v_id, "/id", _devs)
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
@@ -149,3 +142,8 @@ class Campaign:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.campaign_prices_item import CampaignPricesItem  # noqa: E402
+from ..models.visibility import Visibility  # noqa: E402

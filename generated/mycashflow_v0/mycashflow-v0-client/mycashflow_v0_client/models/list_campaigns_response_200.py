@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,11 +17,6 @@ from ..types import (
     is_no_object_lax,
     no_object,
 )
-
-if TYPE_CHECKING:
-    from ..models.campaign import Campaign
-    from ..models.meta import Meta
-
 
 T = TypeVar("T", bound="ListCampaignsResponse200")
 
@@ -58,9 +53,6 @@ class ListCampaignsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.campaign import Campaign  # noqa: PLC0415
-        from ..models.meta import Meta  # noqa: PLC0415
-
         d = dict(src_dict)
         _devs: list[Deviation] = []
         _data = d.pop("data", UNSET)
@@ -112,3 +104,8 @@ class ListCampaignsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models can refer to each other in cycles.
+from ..models.campaign import Campaign  # noqa: E402
+from ..models.meta import Meta  # noqa: E402

@@ -46,7 +46,10 @@ class Visibility:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _devs: list[Deviation] = []
-        version_id: int | Unset = decode_int(d.pop("version_id", UNSET), "/version_id", _devs)
+        _v_version_id = d.pop("version_id", UNSET)
+        version_id: int | Unset = (
+            _v_version_id if type(_v_version_id) is int else decode_int(_v_version_id, "/version_id", _devs)
+        )
 
         is_visible = d.pop("is_visible", UNSET)
 
