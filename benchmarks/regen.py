@@ -18,7 +18,7 @@ from specforge.patched import load_patched
 
 from ._measure import Figure, Stats, repeat
 
-__all__ = ["regeneration", "scaling"]
+__all__ = ["output_check_cost", "regeneration", "scaling"]
 
 ROOT = Path(__file__).resolve().parents[1]
 _BIN = Path(sys.executable).parent
@@ -28,11 +28,21 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PATH": f"{_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
-def _pipeline(root: Path) -> float:
+# `generate` with its output check (specforge.generate._check_output: the import of every generated module in
+# a child process, the syntax-tree and README checks) replaced by a no-op. The CLI has no switch to skip a safety
+# check, on purpose, so only this measurement turns it off.
+_WITHOUT_CHECK = (
+    "import sys, specforge.generate as g; from specforge.cli import main; "
+    "g._check_output = lambda apis, out_root: None; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def _pipeline(root: Path, *, check: bool = True) -> float:
     with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "-m", "specforge"] if check else [sys.executable, "-c", _WITHOUT_CHECK]
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "specforge", "generate", "--into", str(Path(tmp) / "out")],
+            [*command, "generate", "--into", str(Path(tmp) / "out")],
             cwd=root, env={**_env(), "SPECFORGE_ROOT": str(root)}, capture_output=True, text=True, check=False,
         )  # fmt: skip
         if done.returncode:
@@ -70,6 +80,24 @@ def regeneration(runs: int) -> Figure:
     )
     figure.met = figure.ratio is not None and figure.ratio <= 1.1
     return figure
+
+
+def output_check_cost(runs: int) -> Figure:
+    """What the output check adds to `generate` (issue 13): the same pipeline with and without it, runs interleaved."""
+    with_check: list[float] = []
+    without: list[float] = []
+    _pipeline(ROOT)  # warm-up (file caches), discarded
+    for _ in range(runs):
+        with_check.append(_pipeline(ROOT))
+        without.append(_pipeline(ROOT, check=False))
+    clients = len(list(ROOT.glob("generated/*/openapi.yaml")))
+    ours, anchor = Stats.of(with_check), Stats.of(without)
+    return Figure(
+        name=f"regenerate {clients} clients with the output check (every module imported in a child process)",
+        unit="s", ours=ours, anchor_name="the same `generate` with the check replaced by a no-op", anchor=anchor,
+        target="report",
+        note=f"the check adds {ours.median - anchor.median:.2f} s (median) to `nox -s generate`",
+    )  # fmt: skip
 
 
 def _synthetic(document: dict[str, Any], copies: int) -> dict[str, Any]:

@@ -13,8 +13,15 @@ from pathlib import Path
 from ._measure import Figure
 from .client_overhead import in_process
 from .contract import contract_rate
-from .regen import regeneration, scaling
-from .serving import client_call, mash_memory, mash_vs_prism, mycashflow_vs_prism
+from .regen import output_check_cost, regeneration, scaling
+from .serving import (
+    client_call,
+    mash_byte_memory,
+    mash_journal_cost,
+    mash_memory,
+    mash_vs_prism,
+    mycashflow_vs_prism,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,10 +74,14 @@ def main() -> None:
     args = parser.parse_args()
     runs = 1 if args.quick else 5
     groups: dict[str, Callable[[], list[Figure]]] = {
-        "regen": lambda: [regeneration(runs)],
+        "regen": lambda: [regeneration(runs), output_check_cost(runs)],
         "scaling": lambda: scaling([1, 2] if args.quick else [1, 10, 100], runs if args.quick else 3),
         "mash-load": lambda: mash_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
+        "mash-journal": lambda: mash_journal_cost(1 if args.quick else 3, 2 if args.quick else 5),
         "mash-memory": lambda: [mash_memory(10_000, 1_000) if args.quick else mash_memory(100_000, 10_000)],
+        "mash-byte-memory": lambda: [
+            mash_byte_memory(8 * 2**20, 256 * 1024, 2) if args.quick else mash_byte_memory(64 * 2**20, 256 * 1024, 3)
+        ],
         "mycashflow-load": lambda: mycashflow_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
         "client": lambda: [
             in_process(100 if args.quick else 300, 10 if args.quick else 60),

@@ -19,7 +19,14 @@ from mash_sdk import Mash
 from ._measure import Figure, Stats, paired_per_call_us
 from ._servers import PRISM_VERSION, WrkResult, ensure_prism, ensure_wrk, free_port, rss_mib, running, wrk
 
-__all__ = ["client_call", "mash_memory", "mash_vs_prism", "mycashflow_vs_prism"]
+__all__ = [
+    "client_call",
+    "mash_byte_memory",
+    "mash_journal_cost",
+    "mash_memory",
+    "mash_vs_prism",
+    "mycashflow_vs_prism",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 USER, PASSWORD = "simulator", "simulator-password"  # the simulator's printed default merchant: not secrets
@@ -166,6 +173,44 @@ def mycashflow_vs_prism(runs: int, seconds: float) -> list[Figure]:
     return [figure]
 
 
+def mash_journal_cost(runs: int, seconds: float) -> list[Figure]:
+    """Create and get order with the request journal on (`--control`, 1,000 entries) vs off (`--journal-size 0`).
+
+    Both servers run at once and the runs alternate, so background load on a shared machine hits both alike.
+    """
+    names = (
+        "Mash simulator create order with the request journal, req/s at 16 connections",
+        "Mash simulator GET order with the request journal, req/s at 16 connections",
+    )
+    if ensure_wrk() is None:
+        return [_missing(name, "wrk could not be installed (apt-get wrk)") for name in names]
+    on_port, off_port = free_port(), free_port()
+    with (
+        running(_simulator(on_port, "--control"), on_port),
+        running(_simulator(off_port, "--control", "--journal-size", "0"), off_port),
+    ):
+        bases = {"on": f"http://127.0.0.1:{on_port}", "off": f"http://127.0.0.1:{off_port}"}
+        ids = {key: _seed_order(base) for key, base in bases.items()}
+        results: dict[tuple[str, str], list[WrkResult]] = {}
+        for script, path in (("create_order.lua", None), ("get.lua", "get")):
+            for key, base in bases.items():  # warm-up, discarded
+                env = {"BENCH_PATH": f"/api/orders/{ids[key]}" if path else "/api/orders", "BENCH_AUTH": AUTH}
+                wrk(base, script, seconds, env)
+            for _ in range(runs):
+                for key, base in bases.items():
+                    env = {"BENCH_PATH": f"/api/orders/{ids[key]}" if path else "/api/orders", "BENCH_AUTH": AUTH}
+                    results.setdefault((script, key), []).append(wrk(base, script, seconds, env))
+    figures = []
+    for name, script in zip(names, ("create_order.lua", "get.lua"), strict=True):
+        figure = Figure(
+            name=name, unit="req/s", ours=_rate(results[(script, "on")]), anchor_name="journal off (--journal-size 0)",
+            anchor=_rate(results[(script, "off")]), target="≥ 0.90× (costs ≤ 10 %)", higher_is_better=True,
+        )  # fmt: skip
+        figure.met = figure.ratio is not None and figure.ratio >= 0.90
+        figures.append(figure)
+    return figures
+
+
 def _missing(name: str, why: str) -> Figure:
     return Figure(name=name, unit="", ours=None, anchor_name="—", anchor=None, target="—", note=why)
 
@@ -189,6 +234,40 @@ def mash_memory(orders: int, cap: int) -> Figure:
     figure = Figure(
         name=name, unit="MiB", ours=Stats(after, after, after, 1), anchor_name=f"RSS when the store first held {cap:,}",
         anchor=Stats(at_cap, at_cap, at_cap, 1), target="bounded by the store cap",
+    )  # fmt: skip
+    figure.met = figure.ratio is not None and figure.ratio <= 1.2
+    return figure
+
+
+def _heavy_order(index: int, size: int) -> dict[str, object]:
+    """A valid order of about `size` bytes of JSON: items with 1,000-character descriptions."""
+    item = {**ORDER["orderItems"][0], "description": "x" * 1000, "pricePerUnit": 1}  # type: ignore[index]
+    items = [{**item, "articleId": f"A{number}"} for number in range(max(1, size // 1100))]  # ids are unique
+    return {**ORDER, "clientOrderId": f"heavy-{index}", "orderItems": items}
+
+
+def mash_byte_memory(store_bytes: int, record_bytes: int, fills: int) -> Figure:
+    """RSS after offering `fills` times the byte cap in orders just under the record cap (issue 13's attack was
+    100 orders of ~0.9 MB: RSS 66 → 319 MB), against RSS when the orders first filled the cap once."""
+    name = (
+        f"Mash simulator RSS after {fills}× its byte cap in orders of ~{record_bytes * 0.9 / 1024:.0f} KiB "
+        f"(--max-store-bytes {store_bytes // 2**20} MiB)"
+    )
+    port = free_port()
+    command = _simulator(port, "--max-store-bytes", str(store_bytes), "--max-record-bytes", str(record_bytes))
+    per_cap = store_bytes // int(record_bytes * 0.9) + 1
+    with running(command, port) as pid:
+        started = rss_mib(pid)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}/api", auth=(USER, PASSWORD), headers=HEADERS) as client:
+            for index in range(per_cap * fills):
+                client.post("/orders", json=_heavy_order(index, int(record_bytes * 0.9)), timeout=60).raise_for_status()
+                if index == per_cap - 1:
+                    at_cap = rss_mib(pid)
+        after = rss_mib(pid)
+    figure = Figure(
+        name=name, unit="MiB", ours=Stats(after, after, after, 1),
+        anchor_name="RSS when the orders first filled the byte cap", anchor=Stats(at_cap, at_cap, at_cap, 1),
+        target="bounded by the byte cap", note=f"RSS at start {started:.0f} MiB; {per_cap * fills} orders sent",
     )  # fmt: skip
     figure.met = figure.ratio is not None and figure.ratio <= 1.2
     return figure

@@ -14,6 +14,7 @@ from ._errors import (
     ValidationError,
 )
 from ._pagination import Page, apages, apaginate, pages, paginate
+from ._webhooks import WebhookError, WebhookMessage, parse_webhook
 
 __all__ = [
     "API_VERSIONS",
@@ -30,10 +31,13 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "ValidationError",
+    "WebhookError",
+    "WebhookMessage",
     "apages",
     "apaginate",
     "pages",
     "paginate",
+    "parse_webhook",
     "store_url",
 ]
 

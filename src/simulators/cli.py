@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._serving.entry import ServeOptions, Simulator
+from ._serving.faults import FaultRule, parse_fault
+from ._serving.journal import DEFAULT_JOURNAL_SIZE, MAX_JOURNAL_SIZE
 from ._serving.runner import serve
 from ._serving.spec import SpecMismatchError
 from ._serving.store import DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_BYTES
@@ -48,6 +50,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             default=DEFAULT_MAX_RECORD_BYTES,
             help="bytes (as JSON) one stored record may take; a create or change beyond it is refused",
         )
+        sub.add_argument(
+            "--fault",
+            action="append",
+            default=[],
+            type=_fault,
+            metavar="RULE",
+            help="inject a fault, e.g. 'op=createOrder,kind=status,status=429,retry_after=1,rate=0.5,seed=1' "
+            "(kinds: latency ms=200 or ms=100-300, status, reset, hang; when=before|after; times=N); repeatable",
+        )
+        sub.add_argument(
+            "--journal-size",
+            type=int,
+            default=DEFAULT_JOURNAL_SIZE,
+            help=f"requests kept for /_sim/requests (with --control; 0: no journal, default {DEFAULT_JOURNAL_SIZE})",
+        )
         if [name] == chosen:
             simulator = load(name)
             if simulator.certificate_names is not None:
@@ -58,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     https = simulator.certificate_names is not None and not args.insecure
     if not 1 <= args.max_record_bytes <= args.max_store_bytes:
         parser.error("--max-record-bytes must be at least 1 and at most --max-store-bytes")
+    if not 0 <= args.journal_size <= MAX_JOURNAL_SIZE:
+        parser.error(f"--journal-size must be from 0 to {MAX_JOURNAL_SIZE}")
     options = ServeOptions(
         host=args.host,
         port=args.port,
@@ -66,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         https=https,
         max_store_bytes=args.max_store_bytes,
         max_record_bytes=args.max_record_bytes,
+        faults=tuple(args.fault),
+        journal_size=args.journal_size,
     )
     try:
         app, banner = simulator.build(args, options)
@@ -105,6 +126,13 @@ def _exports(simulator: Simulator, args: argparse.Namespace, options: ServeOptio
     variables = simulator.environment(args, options, ca)
     words = " ".join(f"{name}={shlex.quote(value)}" for name, value in variables.items())
     return ["SDK settings (paste into a shell, then `from_env()`):", f"export {words}"]
+
+
+def _fault(text: str) -> FaultRule:
+    try:
+        return parse_fault(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None  # argparse: exit 2 naming --fault
 
 
 def _add_https_arguments(sub: argparse.ArgumentParser) -> None:

@@ -146,3 +146,38 @@ def test_heads_within_the_limits_are_served(served: str) -> None:
     headers = b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 500) for i in range(90))
     answer = _raw(served, b"GET /api/orders/" + b"1" * 8000 + b" HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
     assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
+
+
+ENDLESS_SEND_CAP = 8 * 1024 * 1024  # the test stops sending here: the old server took every byte until its 10 s
+ENDLESS_ALLOWED = 1024 * 1024  # the limit (96 KiB) plus what may sit in the two sockets' kernel buffers
+
+
+def _send_endless_header(base: str, give_up_after: float) -> tuple[int, bytes]:
+    """A head whose one header line never ends, sent in 16 KiB writes until the server closes the connection
+    (or the cap or the time is reached); returns the bytes the server accepted and what it answered."""
+    sent = 0
+    with socket.create_connection(_address(base), timeout=5) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16 * 1024)  # few bytes waiting on our side
+        sock.sendall(b"GET /api/orders/1 HTTP/1.1\r\nHost: x\r\nX-Endless: ")
+        chunk = b"a" * 16 * 1024
+        deadline = time.monotonic() + give_up_after
+        try:
+            while sent < ENDLESS_SEND_CAP and time.monotonic() < deadline:
+                sock.sendall(chunk)
+                sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            pass  # the server closed the connection
+        answer = b""
+        try:
+            sock.settimeout(2)
+            answer = sock.recv(65536)
+        except OSError:  # reset: the server closed with our bytes unread, which may drop its answer
+            pass
+    return sent, answer
+
+
+def test_an_endless_header_line_is_cut_off_with_bounded_memory(served: str) -> None:
+    """httptools keeps a header line until it ends: the server stops reading after max_head_buffer bytes."""
+    sent, answer = _send_endless_header(served, give_up_after=15.0)
+    assert sent <= ENDLESS_ALLOWED, f"the server accepted {sent} bytes of one unfinished head"
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 431"), answer[:200]

@@ -4,7 +4,10 @@ from .app import ApiBinding, Call, Failure, Handler, Reply, build_app
 from .clock import SimClock
 from .control import ControlHooks
 from .entry import ServeOptions, Simulator
+from .faults import FaultRule, FaultSet, parse_fault
+from .harness import Harness
 from .ids import MAX_ID_DIGITS, parse_id
+from .journal import Journal
 from .protocol import ConnectionLimits
 from .runner import running_in_thread, serve
 from .spec import Spec, SpecMismatchError
@@ -24,7 +27,11 @@ __all__ = [
     "ConnectionLimits",
     "ControlHooks",
     "Failure",
+    "FaultRule",
+    "FaultSet",
     "Handler",
+    "Harness",
+    "Journal",
     "Operation",
     "RecordTooLarge",
     "Reply",
@@ -36,6 +43,7 @@ __all__ = [
     "build_app",
     "compile_operations",
     "lone_objects_as_lists",
+    "parse_fault",
     "parse_id",
     "running_in_thread",
     "serve",

@@ -6,7 +6,9 @@ start-up); everything else (control endpoints, HTML pages, lifespan) falls throu
 
 from __future__ import annotations
 
+import asyncio
 import enum
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +21,8 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .control import ControlHooks, control_routes
+from .faults import FaultRule
+from .harness import Harness
 from .routing import Router
 from .spec import Spec
 from .store import RecordTooLarge
@@ -81,10 +85,19 @@ class ApiBinding:
     # Optional: rewrite a parsed JSON body before validation (tolerant reading of published shapes, see
     # tolerance.py); None → the body is validated as sent.
     normalize_body: Callable[[Operation, Any], Any] | None = None
+    # Optional: told of every 2xx a handler returned (e.g. to send webhooks); runs on the event loop.
+    observe: Callable[[Operation, Call, Reply], None] | None = None
 
 
-def build_app(binding: ApiBinding, *, control: bool = False, control_prefix: str = "/_sim") -> ASGIApp:
-    """Compile the spec's validators and routes once; control endpoints are mounted only if asked for."""
+def build_app(
+    binding: ApiBinding, *, control: bool = False, control_prefix: str = "/_sim", harness: Harness | None = None
+) -> ASGIApp:
+    """Compile the spec's validators and routes once; control endpoints are mounted only if asked for.
+
+    `harness` holds the fault rules and the request journal (shared by the apps of one simulator); by
+    default a fresh one, journaling only when the control endpoints are there to read it.
+    """
+    harness = harness or Harness.of(journal_size=Harness().journal.size if control else 0)
     operations = compile_operations(binding.spec)
     served = {op.operation_id for op in operations}
     if served != set(binding.handlers):
@@ -96,13 +109,27 @@ def build_app(binding: ApiBinding, *, control: bool = False, control_prefix: str
     if control:
         if binding.control is None:
             raise ValueError(f"{binding.spec.api}: control endpoints asked for, but the API defines none")
-        routes = [*control_routes(binding.control, control_prefix), *routes]
+        routes = [*control_routes(binding.control, control_prefix, harness), *routes]
     base = binding.spec.base_path if binding.base_path is None else binding.base_path
-    return _SpecApp(binding, Router(operations), base, Starlette(routes=routes))
+    return _SpecApp(binding, Router(operations), base, Starlette(routes=routes), harness)
+
+
+class _Exchange:
+    """What the journal and the fault rules learn about one request while it is served."""
+
+    __slots__ = ("fault", "operation", "raw")
+
+    def __init__(self) -> None:
+        self.operation: str | None = None
+        self.raw: bytes | None = None
+        self.fault: FaultRule | None = None
 
 
 class _SpecApp:
-    def __init__(self, binding: ApiBinding, router: Router, base: str, fallback: ASGIApp) -> None:
+    def __init__(self, binding: ApiBinding, router: Router, base: str, fallback: ASGIApp, harness: Harness) -> None:
+        self.harness = harness
+        self._faults = harness.faults
+        self._journal = harness.journal
         self._binding = binding
         self._router = router
         self._base = base
@@ -118,20 +145,39 @@ class _SpecApp:
             await self._fallback_capped(scope, receive, send)
             return
         sub_path = path[len(self._base) :] or "/"
+        started = time.perf_counter()
+        exchange = _Exchange()
         try:
-            status, payload = await self._serve(scope, receive, sub_path)
+            status, payload = await self._serve(scope, receive, sub_path, exchange)
         except _ClientGone:
             return  # nobody to answer
-        if status == 204:  # No Content: neither a body nor Content-Type/Content-Length (RFC 9110 §8.6)
-            await send({"type": "http.response.start", "status": 204, "headers": []})
-            await send({"type": "http.response.body", "body": b""})
+        fault = exchange.fault if exchange.fault is None or exchange.fault.kind != "latency" else None
+        body: bytes | None = None
+        if status == 204 and fault is None:  # No Content: no body, no Content-Type/Content-Length (RFC 9110 §8.6)
+            headers: list[tuple[bytes, bytes]] = []
+        else:
+            body = payload if isinstance(payload, bytes) else orjson.dumps(payload)
+            headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+            if status == 405:  # RFC 9110 §15.5.6: a 405 lists the methods the target resource does support
+                headers.append((b"allow", ", ".join(self._router.allowed(sub_path)).encode()))
+            if fault is not None and fault.kind == "status":
+                status, headers, body = _fault_answer(fault)
+        if fault is not None and fault.kind != "status":  # no answer: journaled now, before the wait
+            self._record(scope, path, exchange, status=None, started=started, body=None)
+            await _lose_answer(fault, scope, receive, send, status=status, body=body or b"")
             return
-        body = payload if isinstance(payload, bytes) else orjson.dumps(payload)
-        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
-        if status == 405:  # RFC 9110 §15.5.6: a 405 lists the methods the target resource does support
-            headers.append((b"allow", ", ".join(self._router.allowed(sub_path)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": body or b""})
+        self._record(scope, path, exchange, status=status, started=started, body=body)
+
+    def _record(
+        self, scope: Scope, path: str, exchange: _Exchange, *, status: int | None, started: float, body: bytes | None
+    ) -> None:
+        if self._journal.size:
+            self._journal.record(
+                operation=exchange.operation, method=scope["method"], path=path, status=status, started=started,
+                request=exchange.raw, response=body, fault=None if exchange.fault is None else exchange.fault.kind,
+            )  # fmt: skip
 
     async def _fallback_capped(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pages and control endpoints read whole bodies (`await request.body()`): read it here first, within
@@ -158,7 +204,7 @@ class _SpecApp:
 
         await self._fallback(scope, replay, send)
 
-    async def _serve(self, scope: Scope, receive: Receive, path: str) -> Reply:
+    async def _serve(self, scope: Scope, receive: Receive, path: str, exchange: _Exchange) -> Reply:
         binding = self._binding
         headers: dict[bytes, bytes] = dict(scope["headers"])
         # Credentials first, as MyCashflow does: a stranger gets 401 for every path and method, never a
@@ -172,16 +218,42 @@ class _SpecApp:
             if match is None:
                 return binding.render_failure(Failure.NOT_FOUND, f"no operation at {scope['method']} {path}", None)
             return binding.render_failure(Failure.METHOD_NOT_ALLOWED, f"{scope['method']} not allowed on {path}", None)
+        exchange.operation = operation.operation_id
         try:
-            call = await self._prepare(operation, path_params, principal, headers, scope=scope, receive=receive)
+            call = await self._prepare(
+                operation, path_params, principal, headers, scope=scope, receive=receive, exchange=exchange
+            )
         except _Rejected as rejected:
             return self._render_rejected(operation, rejected)
-        return self._handle(operation, call)
+        if not self._faults.active:
+            return self._handle(operation, call)
+        return await self._handle_with_faults(operation, call, exchange)
+
+    async def _handle_with_faults(self, operation: Operation, call: Call, exchange: _Exchange) -> Reply:
+        """The handler, with the fault rules that strike this request."""
+        # Faults strike requests that reach their handler: `before` leaves the state as it was, `after`
+        # lets the change happen and then delays, replaces or loses its answer.
+        fault = self._faults.pick(operation.operation_id, "before")
+        if fault is not None:
+            exchange.fault = fault
+            if fault.kind != "latency":
+                return 0, b""  # the handler never runs; __call__ answers as the fault says
+            await asyncio.sleep(self._faults.delay(fault))
+        reply = self._handle(operation, call)
+        fault = self._faults.pick(operation.operation_id, "after")
+        if fault is not None:
+            exchange.fault = fault
+            if fault.kind == "latency":
+                await asyncio.sleep(self._faults.delay(fault))
+        return reply
 
     def _handle(self, operation: Operation, call: Call) -> Reply:
         binding = self._binding
         try:
-            return self._handlers[operation.operation_id](call)
+            reply = self._handlers[operation.operation_id](call)
+            if binding.observe is not None and 200 <= reply[0] < 300:
+                binding.observe(operation, call, reply)
+            return reply
         except binding.domain_error as exc:
             return binding.render_error(exc)
         except RecordTooLarge as exc:
@@ -204,6 +276,7 @@ class _SpecApp:
         *,
         scope: Scope,
         receive: Receive,
+        exchange: _Exchange,
     ) -> Call:
         """Check headers, parameters and body, in that order; raise _Rejected on the first fault."""
         binding = self._binding
@@ -216,14 +289,17 @@ class _SpecApp:
                 query.setdefault(name, value)  # the first of repeated parameters wins
             query = operation.coerce_query(query)
         _reject_if(operation.check_query(query), where="query", instance=query)
-        body = await self._body(operation, headers, receive) if operation.has_body else None
+        body = await self._body(operation, headers, receive, exchange) if operation.has_body else None
         return Call(principal, operation, path_params, query, body, headers)
 
-    async def _body(self, operation: Operation, headers: dict[bytes, bytes], receive: Receive) -> Any:
+    async def _body(
+        self, operation: Operation, headers: dict[bytes, bytes], receive: Receive, exchange: _Exchange
+    ) -> Any:
         limit = self._binding.max_body_bytes
         raw = await _read_body(receive, limit, headers)
         if raw is None:
             raise _Rejected(Failure.TOO_LARGE, f"request body is larger than {limit} bytes")
+        exchange.raw = raw
         if not raw and not operation.body_required:
             return None
         if self._binding.require_json_content_type and not _is_json(headers.get(b"content-type")):
@@ -239,6 +315,50 @@ class _SpecApp:
             body = self._binding.normalize_body(operation, body)
         _reject_if(operation.check_body(body), body, where="body", instance=body)
         return body
+
+
+def _fault_answer(fault: FaultRule) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """The 429/5xx a status fault sends instead: a small JSON body (or none) and Retry-After if asked for."""
+    payload = orjson.dumps({"error": f"simulated fault: HTTP {fault.status}"}) if fault.body else b""
+    headers = [(b"content-length", b"%d" % len(payload))]
+    if fault.body:
+        headers.append((b"content-type", b"application/json"))
+    if fault.retry_after is not None:
+        headers.append((b"retry-after", b"%d" % fault.retry_after))
+    return fault.status, headers, payload
+
+
+async def _lose_answer(
+    fault: FaultRule, scope: Scope, receive: Receive, send: Send, *, status: int, body: bytes
+) -> None:
+    """A reset, or a hang: nothing (or the head and half the body) until the client or the bound gives up."""
+    if fault.kind == "hang":
+        if fault.partial:
+            body = body if len(body) >= 2 else b'{"simulated": "a response that never completes"}'
+            headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+            await send({"type": "http.response.start", "status": status or 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
+        await _wait_for_disconnect(receive, fault.ms / 1000)
+    _abort(scope)
+    await _wait_for_disconnect(receive, 1.0)
+
+
+def _abort(scope: Scope) -> None:
+    """Reset the connection (TCP RST, no answer) through the server's extension (protocol.py); in-process
+    (TestClient) there is no connection, so the client sees an exception instead."""
+    abort = scope.get("extensions", {}).get("simulators.abort")
+    if abort is None:
+        raise ConnectionResetError("simulated fault: connection reset")
+    abort()
+
+
+async def _wait_for_disconnect(receive: Receive, seconds: float) -> None:
+    try:
+        async with asyncio.timeout(seconds):
+            while (await receive())["type"] != "http.disconnect":
+                pass
+    except TimeoutError:
+        pass
 
 
 class _ClientGone(Exception):

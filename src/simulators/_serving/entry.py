@@ -9,6 +9,9 @@ from pathlib import Path
 
 from starlette.types import ASGIApp
 
+from .faults import FaultRule
+from .harness import Harness
+from .journal import DEFAULT_JOURNAL_SIZE
 from .store import DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_BYTES
 
 __all__ = ["ServeOptions", "Simulator"]
@@ -25,6 +28,12 @@ class ServeOptions:
     https: bool = False  # served over TLS (only simulators with `certificate_names`, unless --insecure)
     max_store_bytes: int = DEFAULT_MAX_STORE_BYTES  # all records of the simulator, as JSON; the heaviest kind evicts
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES  # one record, as JSON; beyond it a create/update is refused
+    faults: tuple[FaultRule, ...] = ()  # --fault rules, active from the start (see faults.py)
+    journal_size: int = DEFAULT_JOURNAL_SIZE  # requests kept for /_sim/requests; 0: no journal
+
+    def harness(self) -> Harness:
+        """The faults and journal these options ask for (no journal without the control endpoints to read it)."""
+        return Harness.of(self.faults, self.journal_size if self.control else 0)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""uvicorn's httptools protocol with the limits it lacks: request-head and body deadlines, head size and count.
+"""uvicorn's httptools protocol with the limits it lacks: request-head and body deadlines, head size and count,
+and the bytes of an unfinished head it keeps in memory.
 
 uvicorn closes a connection only when it idles after a response (`timeout_keep_alive`). A socket that never
 sends a byte, sends a request head one header at a time, or stops half-way through a body is kept for
@@ -13,6 +14,8 @@ connections exist, closes the connections whose phase has run out, instead of a 
 from __future__ import annotations
 
 import asyncio
+import socket
+import struct
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -37,6 +40,15 @@ class ConnectionLimits:
     """The request target plus every header name and value; beyond it, 431."""
     max_headers: int = 100
     """Header lines per request; beyond it, 431."""
+    max_head_buffer: int = 96 * 1024
+    """Bytes of one request head received before it is complete (request line, headers, their punctuation);
+    beyond it, 431 and the connection is closed. httptools keeps a header line until its end, so without this
+    an endless line grows for as long as `head_timeout` allows (about 20 MB in 10 s). At least
+    `max_url_bytes + max_head_bytes`, plus room for the punctuation."""
+
+    def __post_init__(self) -> None:
+        if self.max_head_buffer < self.max_url_bytes + self.max_head_bytes:
+            raise ValueError("max_head_buffer must be at least max_url_bytes + max_head_bytes")
 
     @property
     def sweep_interval(self) -> float:
@@ -57,17 +69,38 @@ class _GuardedProtocol(HttpToolsProtocol):
         self._body_since: float | None = None
         self._head_bytes = 0
         self._header_count = 0
+        self._head_buffered = 0  # bytes of the incomplete head received in earlier reads (data_received)
+        self._head_began = False
         self._refusal: tuple[int, bytes, str] | None = None
         sweeper = self._sweepers.get(self.loop)
         if sweeper is None or sweeper.done():
             self._sweepers[self.loop] = self.loop.create_task(_sweep(self.loop, self.connections, self.limits))
 
+    def data_received(self, data: bytes) -> None:
+        in_head = self._head_since is not None
+        self._head_began = False
+        super().data_received(data)
+        if self._head_since is None or self.transport.is_closing():
+            return
+        # The head is still incomplete. A read in which it began may also hold the end of the request before
+        # (pipelining), so only the reads after it count: never more than the head's real size, and at most one
+        # read (asyncio reads 256 KiB at a time) below it.
+        if in_head and not self._head_began:
+            self._head_buffered += len(data)
+            if self._head_buffered > self.limits.max_head_buffer:
+                detail = f"request head over {self.limits.max_head_buffer} bytes"
+                self._refusal = (431, b"Request Header Fields Too Large", detail)
+                self.send_400_response(detail)  # our 431, then the connection is closed
+
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self.scope["extensions"] = {"simulators.abort": self.abort}  # type: ignore[dict-item]
         if self._head_since is None:
             self._head_since = self.loop.time()
         self._head_bytes = 0
         self._header_count = 0
+        self._head_buffered = 0
+        self._head_began = True
 
     def on_url(self, url: bytes) -> None:
         self._head_bytes += len(url)
@@ -104,6 +137,13 @@ class _GuardedProtocol(HttpToolsProtocol):
             b"connection: close\r\n\r\n%s" % (status, reason, len(body), body)
         )
         self.transport.close()
+
+    def abort(self) -> None:
+        """Reset the connection (RST, not FIN): the fault `kind=reset` (faults.py)."""
+        sock = self.transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.transport.abort()
 
     def expire(self, now: float) -> None:
         """Close the connection if its request head or body has taken longer than allowed."""

@@ -11,6 +11,7 @@ from .._serving import (
     DEFAULT_MAX_STORE_BYTES,
     ApiBinding,
     Failure,
+    Harness,
     Reply,
     SimClock,
     Spec,
@@ -48,6 +49,7 @@ def create_app(
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     merchants: tuple[MerchantSeed, ...] = (DEFAULT_MERCHANT,),
     spec: Spec | None = None,
+    harness: Harness | None = None,
 ) -> ASGIApp:
     """A fresh simulator (its own state and clock); `control=True` mounts /_sim/… for tests and demos."""
     spec = spec or load_spec("mash")
@@ -83,4 +85,4 @@ def create_app(
         control=control_hooks(state),
         normalize_body=published_shapes(spec.document),  # the document's own examples, read as published
     )
-    return build_app(binding, control=control)
+    return build_app(binding, control=control, harness=harness)

@@ -6,14 +6,35 @@ from collections.abc import Callable
 from typing import Any
 
 from .._serving import ControlHooks, parse_id
-from .state import MashState, MerchantSeed, Order
+from .state import MashState, MerchantSeed, Order, Status
 from .views import order_json
 
 __all__ = ["control_hooks"]
 
 
 def control_hooks(state: MashState) -> ControlHooks:
-    return ControlHooks(clock=state.clock, reset=state.reset, seed=lambda p: _seed(state, p), inspect=_inspect(state))
+    return ControlHooks(
+        clock=state.clock,
+        reset=state.reset,
+        seed=lambda p: _seed(state, p),
+        inspect=_inspect(state),
+        overview=lambda: {"orders": _latest_orders(state)},
+    )
+
+
+def _latest_orders(state: MashState, count: int = 50) -> list[dict[str, Any]]:
+    """The newest orders as of the simulated clock: an Approved order past `expires` shows as expired, the
+    rule orders.order_for applies on its next read (not changed here: the console only looks)."""
+    now = state.now()
+    rows = []
+    for order in list(state.orders.values())[-count:][::-1]:
+        lapsed = order.status is Status.APPROVED and order.expires is not None and now >= order.expires
+        rows.append({
+            "orderId": order.order_id, "clientOrderId": order.client_order_id,
+            "status": "Closed (expired)" if lapsed or order.expired else order.status.value,
+            "expires": order.expires.isoformat() if order.expires else None,
+        })  # fmt: skip
+    return rows
 
 
 def _seed(state: MashState, payload: Any) -> object:

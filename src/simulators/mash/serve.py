@@ -34,6 +34,7 @@ def _build(args: argparse.Namespace, options: ServeOptions) -> tuple[ASGIApp, li
         max_store_bytes=options.max_store_bytes,
         max_record_bytes=options.max_record_bytes,
         merchants=(merchant,),
+        harness=options.harness(),
     )
     base = f"http://{options.host}:{options.port}"
     # A simulator's keys are not secrets: printing them is how a tester learns them.

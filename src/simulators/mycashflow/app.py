@@ -9,6 +9,7 @@ from .._serving import (
     DEFAULT_MAX_RECORD_BYTES,
     DEFAULT_MAX_STORE_BYTES,
     ApiBinding,
+    Harness,
     SimClock,
     Spec,
     build_app,
@@ -28,6 +29,7 @@ from .seed import seed_store
 from .state import StoreSettings, StoreState
 from .transport import StoreGate
 from .v0 import make_v0_handlers
+from .webhooks import V0_TOPICS, V1_TOPICS, webhook_observer
 
 __all__ = ["DEFAULT_PRODUCTS", "create_app"]
 
@@ -47,6 +49,7 @@ def create_app(
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     spec: Spec | None = None,
     v0_spec: Spec | None = None,
+    harness: Harness | None = None,
 ) -> ASGIApp:
     """A fresh store: empty, or seeded with `seed`; `https_only=False` accepts plain HTTP (benchmarks)."""
     spec = spec or load_spec("mycashflow")
@@ -61,6 +64,8 @@ def create_app(
     if seed is not None:
         seed_store(state, rules, seed, products)
     gate = Users(users)
+    # One harness for both versions: one journal, one set of fault rules and one webhook outbox for the store.
+    harness = harness or Harness.of(journal_size=Harness().journal.size if control else 0)
     binding = ApiBinding(
         spec=spec,
         handlers=make_handlers(state, endpoints, rules),
@@ -74,6 +79,7 @@ def create_app(
         require_accept_json=False,
         require_json_content_type=False,
         control=control_hooks(state, rules, seed, products),
+        observe=webhook_observer(state, resources, rules, harness.outbox, V1_TOPICS),
     )
     v0 = ApiBinding(
         spec=v0_spec,
@@ -85,8 +91,11 @@ def create_app(
         render_invalid=render_invalid,
         require_accept_json=False,
         require_json_content_type=False,
+        observe=webhook_observer(state, resources, rules, harness.outbox, V0_TOPICS),
     )
-    versions = _Versions(build_app(binding, control=control), build_app(v0), v0_spec.base_path)
+    versions = _Versions(
+        build_app(binding, control=control, harness=harness), build_app(v0, harness=harness), v0_spec.base_path
+    )
     return StoreGate(versions, gate, storename=settings.storename, https_only=https_only)
 
 

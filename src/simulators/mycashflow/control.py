@@ -46,6 +46,11 @@ def control_hooks(state: StoreState, rules: Mapping[str, Rules], seed: int | Non
             return None
         return {"record": record, "extra": table.extra.get(record["id"], {})}
 
+    def overview() -> dict[str, list[dict[str, Any]]]:
+        orders = list(state.table("orders").values())[-50:][::-1]
+        keep = ("id", "status", "total", "updated_at")
+        return {"orders": [{key: order.get(key) for key in keep} for order in orders]}
+
     def event(kind: str, key: str, name: str) -> object | None:
         payment_id = parse_id(key)
         if kind != "payments" or name != "activation-refused" or payment_id is None:
@@ -57,4 +62,4 @@ def control_hooks(state: StoreState, rules: Mapping[str, Rules], seed: int | Non
                     return {"payment": payment_id, "order": order["id"], "event": name}
         return None
 
-    return ControlHooks(clock=state.clock, reset=reset, seed=reseed, inspect=inspect, event=event)
+    return ControlHooks(clock=state.clock, reset=reset, seed=reseed, inspect=inspect, overview=overview, event=event)

@@ -43,6 +43,7 @@ def _build(args: argparse.Namespace, options: ServeOptions) -> tuple[ASGIApp, li
         max_records=options.max_records,
         max_store_bytes=options.max_store_bytes,
         max_record_bytes=options.max_record_bytes,
+        harness=options.harness(),
     )
     scheme = "https" if options.https else "http"
     base = f"{scheme}://{options.host}:{options.port}"
