@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import nox
@@ -21,7 +25,7 @@ CLIENT_INSTALLS = [arg for path in GENERATED_CLIENTS for arg in ("-e", path)]  #
 # (pyproject.toml, the set of generated clients), so no session re-runs `pip install` (what `-R` gives
 # ordinary nox sessions, here by default). nox has no shared-venv option, hence venv_backend "none" + this helper.
 SHARED_VENV = ROOT / ".nox" / "shared"
-SHARED_INSTALL = ["-e", ".[test,lint,sim,contract,coverage]", *CLIENT_INSTALLS]
+SHARED_INSTALL = ["-e", ".[test,lint,sim,contract,coverage,dist]", *CLIENT_INSTALLS]
 
 
 def _shared(session: nox.Session) -> dict[str, str]:
@@ -61,9 +65,58 @@ def drift(session: nox.Session) -> None:
     _run(session, "python", "-m", "specforge", "drift", *session.posargs)
 
 
+# The Mash redirect page is tested in a real headless browser: Debian's chromium + chromedriver, never one
+# selenium-manager downloads. The tests session brings it itself when it may (root, apt-get, and CI or the opt-in
+# variable set), else stops before pytest with the command to run: a missing browser is never a skip.
+BROWSER_TESTS = "tests/**/test_*_browser.py"  # every module driving the browser is named so
+BROWSER_PROGRAMS = ("chromium", "chromedriver")
+BROWSER_INSTALL = ("apt-get", "install", "-y", "--no-install-recommends", "chromium", "chromium-driver")
+BROWSER_OPT_IN = "SPECFORGE_INSTALL_BROWSER"
+_VALUED = {"-k", "-m", "-p", "-o", "-c", "--deselect", "--ignore", "--ignore-glob", "--rootdir", "--basetemp"}
+
+
+def browser_needed(posargs: Sequence[str], root: Path = ROOT) -> bool:
+    """Whether this pytest run collects the browser tests: no path given, or a path holding them (or inside them)."""
+    values = {i + 1 for i, arg in enumerate(posargs) if arg in _VALUED}  # `-k tests`: "tests" is no path
+    args = [arg for i, arg in enumerate(posargs) if not arg.startswith("-") and i not in values]
+    paths = [path for path in ((root / arg.split("::", 1)[0]).resolve() for arg in args) if path.exists()]
+    targets = [target.resolve() for target in root.glob(BROWSER_TESTS)]
+    return not paths or any(path == target or path in target.parents for path in paths for target in targets)
+
+
+def browser_plan(
+    env: Mapping[str, str], which: Callable[[str], str | None], is_root: bool
+) -> tuple[str, list[list[str]]]:
+    """("ready"|"install"|"stop", commands): install only when permitted; otherwise the commands a person runs."""
+    if all(which(program) for program in BROWSER_PROGRAMS):
+        return "ready", []
+    commands = [["apt-get", "update", "-qq"], list(BROWSER_INSTALL)]
+    permitted = is_root and which("apt-get") is not None and bool(env.get("CI") or env.get(BROWSER_OPT_IN))
+    return ("install" if permitted else "stop"), commands
+
+
+def _ensure_browser(session: nox.Session) -> None:
+    """Install chromium + chromedriver when missing and permitted, else stop with the exact command."""
+    if not browser_needed(session.posargs):
+        return
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    verdict, commands = browser_plan(os.environ, shutil.which, is_root)
+    if verdict == "install":
+        for command in commands:
+            session.run(*command, external=True, env={"DEBIAN_FRONTEND": "noninteractive"})
+    elif verdict == "stop":
+        shown = " && ".join(("" if is_root else "sudo ") + " ".join(command) for command in commands)
+        session.error(
+            f"the browser tests ({BROWSER_TESTS}) need Debian's chromium and chromedriver.\n"
+            f"Run: {shown}\n"
+            f"(or, as root, set {BROWSER_OPT_IN}=1 and nox -s tests installs them itself)"
+        )
+
+
 @nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
     """Unit, quirk-ledger, generated-client and security tests (tests/security drives the contract suite)."""
+    _ensure_browser(session)
     _run(session, "pytest", "--hypothesis-profile=tests", *session.posargs)
 
 
@@ -162,6 +215,12 @@ def proxy(session: nox.Session) -> None:
     _run(session, "python", "-m", "trafficcheck", "proxy", *session.posargs)
 
 
+@nox.session(default=False, venv_backend="none")
+def replay(session: nox.Session) -> None:
+    """Replay a cassette against its API's simulator (`-- CASSETTE`): per exchange, status and body shape."""
+    _run(session, "python", "-m", "trafficcheck", "replay", *session.posargs)
+
+
 @nox.session(name="fetch-specs", default=False, venv_backend="none")
 def fetch_specs(session: nox.Session) -> None:
     """Download vendored specs (e.g. `-- mycashflow --url URL`), record provenance, report overlay health."""
@@ -172,3 +231,63 @@ def fetch_specs(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks side by side with their anchors (`-- --quick` in CI, `-- --write-markdown` to publish)."""
     _run(session, "python", "-m", "benchmarks.run", *session.posargs)
+
+
+DIST_DIR = ROOT / "build" / "dist"
+
+
+@nox.session(default=False, venv_backend="none")
+def build(session: nox.Session) -> None:
+    """sdist + wheel of every distribution, `twine check`, then all wheels in a fresh venv and smoke-tested there."""
+    staging = ROOT / "build" / "dist-src"
+    for folder in (DIST_DIR, staging):
+        shutil.rmtree(folder, ignore_errors=True)
+    _run(session, "python", "-m", "specforge.dist", "assemble", "--into", str(staging))
+    for project in sorted(path for path in staging.iterdir() if path.is_dir()):
+        _run(session, "python", "-m", "build", "--no-isolation", "--outdir", str(DIST_DIR), str(project), "--quiet")
+    _run(session, "twine", "check", "--strict", *sorted(str(path) for path in DIST_DIR.iterdir()))
+    wheels = sorted(DIST_DIR.glob("*.whl"))
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            metadata = next(name for name in archive.namelist() if name.endswith(".dist-info/METADATA"))
+            requires = [
+                line[15:] for line in archive.read(metadata).decode().splitlines() if line.startswith("Requires-Dist: ")
+            ]
+        session.log(f"{wheel.name}: {wheel.stat().st_size / 1024:.0f} KiB; requires {', '.join(requires) or 'nothing'}")
+    # A fresh venv outside the repository (a temporary folder), nothing of the checkout on sys.path: only what the
+    # wheels and their dependencies bring.
+    with tempfile.TemporaryDirectory(prefix="specforge-smoke-") as scratch:
+        smoke = Path(scratch)
+        session.run(sys.executable, "-m", "venv", str(smoke / "venv"), external=True)
+        python = smoke / "venv" / ("Scripts" if os.name == "nt" else "bin") / "python"
+        session.run(str(python), "-m", "pip", "install", "--quiet", *map(str, wheels), external=True)
+        shutil.copyfile(ROOT / "packaging" / "smoke.py", smoke / "smoke.py")
+        outer = {key: os.environ[key] for key in ("HOME", "TMPDIR", "LANG") if key in os.environ}
+        env = outer | {"PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+        with session.chdir(smoke):
+            session.run(str(python), "smoke.py", str(ROOT), env=env, include_outer_env=False, external=True)
+
+
+@nox.session(default=False, venv_backend="none")
+def release(session: nox.Session) -> None:
+    """`-- API --base REF`: apply `nox -s review`'s suggested bump to the client's version and its CHANGELOG.md."""
+    args = list(session.posargs)
+    if len(args) != 3 or args[1] != "--base":
+        session.error("usage: nox -s release -- API --base REF   (REF: the commit of the last release)")
+    report = ROOT / "build" / f"review-{args[0]}.json"
+    report.parent.mkdir(exist_ok=True)
+    _run(
+        session,
+        "python",
+        "-m",
+        "specforge",
+        "review",
+        args[0],
+        "--base",
+        args[2],
+        "--format",
+        "json",
+        "-o",
+        str(report),
+    )
+    _run(session, "python", "-m", "specforge.dist", "release", args[0], "--review", str(report))

@@ -13,6 +13,8 @@ from pathlib import Path
 from ._measure import Figure
 from .client_overhead import in_process
 from .contract import contract_rate
+from .journal_cost import journal_cost
+from .proxy import proxy_vs_prism
 from .regen import output_check_cost, regeneration, scaling
 from .serving import (
     client_call,
@@ -77,12 +79,16 @@ def main() -> None:
         "regen": lambda: [regeneration(runs), output_check_cost(runs)],
         "scaling": lambda: scaling([1, 2] if args.quick else [1, 10, 100], runs if args.quick else 3),
         "mash-load": lambda: mash_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
-        "mash-journal": lambda: mash_journal_cost(1 if args.quick else 3, 2 if args.quick else 5),
+        "mash-journal": lambda: [
+            journal_cost(1 if args.quick else 5),
+            *mash_journal_cost(1 if args.quick else 3, 2 if args.quick else 5),
+        ],
         "mash-memory": lambda: [mash_memory(10_000, 1_000) if args.quick else mash_memory(100_000, 10_000)],
         "mash-byte-memory": lambda: [
             mash_byte_memory(8 * 2**20, 256 * 1024, 2) if args.quick else mash_byte_memory(64 * 2**20, 256 * 1024, 3)
         ],
         "mycashflow-load": lambda: mycashflow_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
+        "proxy": lambda: proxy_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
         "client": lambda: [
             in_process(100 if args.quick else 300, 10 if args.quick else 60),
             client_call(200 if args.quick else 2000, runs),

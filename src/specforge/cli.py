@@ -11,6 +11,7 @@ from pathlib import Path
 from . import _yaml
 from .apis import API, find_root, load_apis
 from .document import load_json_document
+from .draft import draft_overlay, pending_drafts_markdown
 from .drift import check_drift
 from .errors import SpecforgeError
 from .fetch import refresh
@@ -53,6 +54,17 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             f"generated ({report.seconds.get('generate', 0):.2f}s generator)"
         )
     print(f"regenerated {len(reports)} API(s) in {time.perf_counter() - started:.2f}s")
+    return EXIT_OK
+
+
+def _cmd_draft_overlay(args: argparse.Namespace) -> int:
+    report = Path(args.report)
+    if not report.is_file():
+        raise SpecforgeError(report, "no such deviation report")
+    out, drafted, skipped = draft_overlay(report, find_root())
+    for reason in skipped:
+        print(f"not drafted: {reason}")
+    print(f"{drafted} deviation(s) drafted into {out}" if drafted else "nothing to draft")
     return EXIT_OK
 
 
@@ -126,7 +138,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
     if not args.base:
         raise SpecforgeError("review", "--base REF is required", hint="e.g. --base origin/main or --base HEAD~1")
     review = run_review(find_root(), args.base, args.apis)
-    text = to_json(review) if args.format == "json" else to_markdown(review)
+    text = to_json(review) if args.format == "json" else to_markdown(review) + pending_drafts_markdown(find_root())
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"{review.verdict}\n(report: {args.output}; {len(review.apis)} API(s) in {review.seconds:.1f}s)")
@@ -161,6 +173,11 @@ def _parser() -> argparse.ArgumentParser:
     health = commands.add_parser("health", help="which overlay actions still apply to the current specs")
     health.add_argument("apis", nargs="*")
     health.set_defaults(run=_cmd_health)
+    draft = commands.add_parser(
+        "draft-overlay", help="turn a trafficcheck deviation report into drafted overlay actions (never applied)"
+    )
+    draft.add_argument("report", help="deviations.json written by the validating proxy")
+    draft.set_defaults(run=_cmd_draft_overlay)
     review = commands.add_parser("review", help="what a spec/overlay/codegen change does, against a git base")
     review.add_argument("apis", nargs="*", help="review these APIs even if unchanged (default: every changed API)")
     review.add_argument("--base", help="git ref to compare the working tree with (e.g. origin/main, HEAD~1)")

@@ -1,4 +1,6 @@
-"""`python -m trafficcheck proxy API --upstream URL --port 8081`: the validating proxy from the command line.
+"""`python -m trafficcheck proxy API --upstream URL --port 8081` (the validating proxy), `… replay CASSETTE`.
+
+replay exits 0 when the simulator answered every exchange alike, 1 when one differs, 2 for a bad cassette.
 
 Exit codes: 0 after a clean stop (Ctrl-C / SIGTERM), 2 for bad input (unknown API, an upstream URL that is
 not scheme://host[:port], an unknown operation to ignore, a patched spec that does not match its STAMP or
@@ -8,10 +10,12 @@ does not compile) — the proxy refuses to start rather than check traffic again
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from urllib.parse import urlsplit
 
 from simulators._serving.runner import serve
@@ -20,6 +24,7 @@ from specforge.patched import SpecMismatchError
 
 from .check import TrafficChecker
 from .proxy import ProxyApp, ProxyOptions, open_cassette
+from .replay import load_cassette, replay, to_markdown
 from .report import DeviationReport
 
 __all__ = ["main"]
@@ -38,11 +43,51 @@ def _parser() -> argparse.ArgumentParser:
     proxy.add_argument("--timeout", type=float, default=30.0, help="seconds for the upstream's answer")
     proxy.add_argument("--max-body-bytes", type=int, default=10 * 1024 * 1024)
     proxy.add_argument("--upstream-ca", help="CA file for the upstream's certificate")
+    replay_cmd = commands.add_parser("replay", help="replay a cassette against the API's simulator, in order")
+    replay_cmd.add_argument("cassette", type=Path)
+    replay_cmd.add_argument("--output", "-o", type=Path, help="write the Markdown report here too")
     return parser
+
+
+def _replay(cassette: Path, output: Path | None) -> int:
+    try:
+        entries = load_cassette(cassette)
+        results = replay(entries)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    text = to_markdown(results, str(cassette))
+    print(text, end="")
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    return 0 if all(result.same for result in results) else 1
+
+
+class _Stopped(Exception):
+    """SIGTERM, turned into an exception so the report is still written."""
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    raise _Stopped
+
+
+def _serve_until_stopped(app: ProxyApp, host: str, port: int) -> None:
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler that was there
+    # before it: KeyboardInterrupt for SIGINT, and for SIGTERM this one (the default would kill the process
+    # before the report is written).
+    previous = signal.signal(signal.SIGTERM, _stopped)
+    try:
+        serve(app, host, port)
+    except (KeyboardInterrupt, _Stopped):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "replay":
+        return _replay(args.cassette, args.output)
     root = find_root()
     apis = load_apis(root)
     if args.api not in apis:
@@ -70,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with open_cassette(cassette_path) as cassette:
         app = ProxyApp(checker, options, cassette, report, say=lambda line: print(line, flush=True))
         print(f"trafficcheck proxy: http://{args.host}:{args.port} → {options.upstream} ({args.api})", flush=True)
-        serve(app, args.host, args.port)
+        _serve_until_stopped(app, args.host, args.port)
     json_path, md_path = report.write(out)
     for line in report.summary_lines():
         print(line, flush=True)

@@ -42,6 +42,8 @@ class ProxyOptions:
     timeout_s: float = 30.0
     max_body_bytes: int = 10 * 1024 * 1024
     verify: bool | str = True  # the upstream's TLS check: True, False, or a CA file
+    # Another way to reach the upstream (tests, in-process recording: httpx.ASGITransport(app=simulator)).
+    transport: httpx.AsyncBaseTransport | None = None
 
 
 class ProxyApp:
@@ -104,6 +106,7 @@ class ProxyApp:
                     verify=self.options.verify,
                     follow_redirects=False,  # a redirect is an answer like any other: passed on
                     trust_env=False,
+                    transport=self.options.transport,
                 )
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
@@ -140,12 +143,16 @@ class ProxyApp:
             return 502, [], b"", b"", f"the upstream's body broke off ({type(exc).__name__})"
         finally:
             await response.aclose()
+        # The body is passed whole (not chunked), so its length is declared again; a HEAD answer (no body) keeps
+        # the upstream's own Content-Length, which describes the body a GET would get.
+        keep_length = request.method == "HEAD"
         headers = [
             (name, value)
             for name, value in response.headers.raw
-            if name.decode("latin-1").lower() not in HOP_BY_HOP and name.lower() != b"content-length"
+            if name.decode("latin-1").lower() not in HOP_BY_HOP and (keep_length or name.lower() != b"content-length")
         ]
-        headers.append((b"content-length", str(len(raw)).encode()))
+        if not keep_length:
+            headers.append((b"content-length", str(len(raw)).encode()))
         try:
             copy = httpx.Response(response.status_code, headers=response.headers, stream=httpx.ByteStream(raw))
             decoded = copy.read()
@@ -186,6 +193,7 @@ class ProxyApp:
         elapsed_ms = (time.perf_counter() - started) * 1000
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         entry: dict[str, Any] = {
+            "api": self.checker.api,
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "operation": checked.operation_id,
             "label": checked.label,

@@ -22,7 +22,9 @@ _PERSONAL_KEY = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_PHONE = re.compile(r"\+?\d[\d ()-]{7,}\d")
+# International (+358 40 1234567) or Finnish domestic with a separator (040 123 4567, 09-1234567): a bare run
+# of digits is left alone, it is far more often an id (clientOrderId "23423423423") than a phone number.
+_PHONE = re.compile(r"\+\d[\d ()-]{6,}\d|\b0\d{1,3}[ -]\d{3,4}[ -]?\d{2,4}\b")
 # A Finnish henkilötunnus (DDMMYY, century sign, individual number, check character) or a Swedish personnummer.
 _SSN = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b|\b(19|20)?\d{6}[-+]?\d{4}\b")
 # What each kind of personal value becomes: the same shape, no information.

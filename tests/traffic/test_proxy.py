@@ -5,6 +5,10 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from simulators._serving.runner import running_in_thread
+from simulators._serving.runner import free_port, running_in_thread
 from specforge.apis import find_root
 from trafficcheck import TrafficChecker
 from trafficcheck.cli import main
@@ -163,3 +167,44 @@ def test_the_proxy_refuses_to_start_on_a_spec_that_differs_from_its_stamp(
     monkeypatch.setenv("SPECFORGE_ROOT", str(tmp_path))
     assert main(["proxy", "mash", "--upstream", "http://127.0.0.1:1"]) == 2
     assert "refusing to start" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_the_cli_serves_prints_a_line_per_exchange_and_a_summary_and_writes_the_report_at_exit(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    port = free_port()
+    out = tmp_path / "traffic"
+    with running_in_thread(create_app(slow_seconds=0)) as upstream:
+        command = [sys.executable, "-m", "trafficcheck", "proxy", "mash", "--upstream", upstream, "--port", str(port)]
+        process = subprocess.Popen(
+            [*command, "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    answer = httpx.get(f"http://127.0.0.1:{port}/api/orders/2", auth=SECRET_AUTH)
+                    break
+                except httpx.ConnectError:
+                    time.sleep(0.1)  # the child is still importing: poll its port until the deadline
+            assert answer.json()["loyaltyTier"] == "gold"
+            httpx.post(f"http://127.0.0.1:{port}/api/orders/2/cancel", json={})
+        finally:
+            process.send_signal(stop)
+            stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    assert "#1 GET /orders/{orderId} [getOrder] → 200 · 5 deviations" in stdout
+    assert "GET /orders/{orderId} [getOrder]: 1 exchanges, 5 distinct deviations (5 in all)" in stdout
+    assert "2 exchanges, 2 with deviations" in stdout
+    assert SECRET_AUTH[1] not in (out / "cassette.jsonl").read_text(encoding="utf-8")
+    report = json.loads((out / "deviations.json").read_text(encoding="utf-8"))
+    assert report["api"] == "mash" and report["exchanges"] == 2
+    assert "| `response /loyaltyTier` | undocumented-field |" in (out / "deviations.md").read_text(encoding="utf-8")
+
+
+def test_a_head_answer_keeps_the_upstreams_content_length(rig: Rig) -> None:
+    direct = httpx.head(rig.upstream + "/api/orders/1")
+    proxied = httpx.head(rig.proxy + "/api/orders/1")
+    assert proxied.status_code == direct.status_code == 200
+    assert proxied.headers["content-length"] == direct.headers["content-length"] != "0"

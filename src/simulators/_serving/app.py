@@ -168,15 +168,20 @@ class _SpecApp:
             return
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body or b""})
-        self._record(scope, path, exchange, status=status, started=started, body=body)
+        if self._journal.size:
+            self._journal.record(
+                exchange.operation, scope["method"], path, status, started, exchange.raw, body,
+                None if exchange.fault is None else exchange.fault.kind,
+            )  # fmt: skip
 
     def _record(
         self, scope: Scope, path: str, exchange: _Exchange, *, status: int | None, started: float, body: bytes | None
     ) -> None:
         if self._journal.size:
+            fault = exchange.fault
             self._journal.record(
-                operation=exchange.operation, method=scope["method"], path=path, status=status, started=started,
-                request=exchange.raw, response=body, fault=None if exchange.fault is None else exchange.fault.kind,
+                exchange.operation, scope["method"], path, status, started, exchange.raw, body,
+                None if fault is None else fault.kind,
             )  # fmt: skip
 
     async def _fallback_capped(self, scope: Scope, receive: Receive, send: Send) -> None:

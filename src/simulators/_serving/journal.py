@@ -32,6 +32,7 @@ MAX_JOURNAL_SIZE = 100_000
 MAX_BODY_KEPT = 16 * 1024
 """Bytes of each body kept: with N entries, the journal holds at most ~2 × N × 16 KiB."""
 REDACTED = "<redacted>"
+_CUT = b"<cut>"  # stands for a body over MAX_BODY_KEPT (compared by identity)
 
 # Keys (lower case, without "_" and "-") whose values are credentials or personal data wherever they appear.
 _SECRET_KEYS = frozenset(
@@ -121,16 +122,15 @@ class Journal:
         if not 0 <= size <= MAX_JOURNAL_SIZE:
             raise ValueError(f"journal size must be from 0 to {MAX_JOURNAL_SIZE}, got {size}")
         self.size = size
-        self._entries: deque[JournalEntry] = deque(maxlen=size or 1)
+        self._entries: deque[tuple[Any, ...]] = deque(maxlen=size or 1)
         self._seq = 0
 
     @property
     def enabled(self) -> bool:
         return self.size > 0
 
-    def record(
+    def record(  # noqa: PLR0917  # positional on purpose: called once per request on the hot path
         self,
-        *,
         operation: str | None,
         method: str,
         path: str,
@@ -140,21 +140,30 @@ class Journal:
         response: bytes | None,
         fault: str | None = None,
     ) -> None:
-        """Append one entry; `started` is `time.perf_counter()` at the request's start."""
+        """Append one entry; `started` is `time.perf_counter()` at the request's start.
+
+        A plain tuple is kept (made into a JournalEntry only when read): recording stays within the 10 % budget.
+        """
         self._seq += 1
-        req_cut = request is not None and len(request) > MAX_BODY_KEPT
-        resp_cut = response is not None and len(response) > MAX_BODY_KEPT
-        entry = JournalEntry(
-            self._seq, time.time(), operation, method, path, status, (time.perf_counter() - started) * 1000,
-            None if req_cut else request, None if resp_cut else response, fault, req_cut, resp_cut,
-        )  # fmt: skip
-        self._entries.append(entry)
+        if request is not None and len(request) > MAX_BODY_KEPT:
+            request = _CUT
+        if response is not None and len(response) > MAX_BODY_KEPT:
+            response = _CUT
+        duration = time.perf_counter() - started
+        self._entries.append(
+            (self._seq, time.time(), operation, method, path, status, duration, request, response, fault)
+        )
 
     def clear(self) -> None:
         self._entries.clear()
 
     def __iter__(self) -> Iterator[JournalEntry]:
-        return iter(list(self._entries))
+        for seq, at, operation, method, path, status, duration, request, response, fault in list(self._entries):
+            yield JournalEntry(
+                seq, at, operation, method, path, status, duration * 1000,
+                None if request is _CUT else request, None if response is _CUT else response, fault,
+                request is _CUT, response is _CUT,
+            )  # fmt: skip
 
     def __len__(self) -> int:
         return len(self._entries)

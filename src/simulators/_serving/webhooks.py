@@ -46,7 +46,7 @@ class Delivery:
     url: str
     body: bytes
     headers: dict[str, str]
-    state: str = "pending"  # pending | delivered | failed | refused
+    state: str = "pending"  # pending | delivered | failed | refused | not sent
     attempts: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -59,8 +59,13 @@ class Delivery:
 class Outbox:
     """Deliveries of one simulator, sent from its event loop (handlers call `send` while serving a request)."""
 
-    def __init__(self, size: int = 500, *, attempts: int = 4, backoff: float = 0.5, timeout: float = 5.0) -> None:
+    def __init__(
+        self, size: int = 500, *, attempts: int = 4, backoff: float = 0.5, timeout: float = 5.0, sending: bool = True
+    ) -> None:
         self.size, self.max_attempts, self.backoff, self.timeout = size, attempts, backoff, timeout
+        # Off for contract runs: a fuzzer subscribes arbitrary loopback URLs, and a simulator under test must not
+        # POST to whatever else listens on the machine. Deliveries are still recorded (state "not sent").
+        self.sending = sending
         self._deliveries: OrderedDict[int, Delivery] = OrderedDict()
         self._ids = itertools.count(1)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -90,6 +95,10 @@ class Outbox:
         self._deliveries.clear()
 
     def _start(self, delivery: Delivery) -> None:
+        if not self.sending:
+            delivery.state = "not sent"
+            delivery.attempts.append(_attempt(None, "sending is off for this simulator (contract runs)"))
+            return
         if not is_loopback_url(delivery.url):
             delivery.state = "refused"
             delivery.attempts.append(_attempt(None, "not a loopback URL: a simulator never calls the internet"))

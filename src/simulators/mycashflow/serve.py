@@ -9,6 +9,8 @@ from pathlib import Path
 from starlette.types import ASGIApp
 
 from .._serving import ServeOptions, Simulator
+from .._serving.harness import Harness
+from .._serving.webhooks import Outbox
 from .app import DEFAULT_PRODUCTS, create_app
 from .auth import DEFAULT_USER, ApiUser
 from .listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -85,5 +87,8 @@ SIMULATOR = Simulator(
     environment=_environment,
     credentials=(DEFAULT_USER.email, DEFAULT_USER.api_key),
     default_app=create_app,
-    contract_app=lambda https_only: create_app(seed=0, https_only=https_only, control=True),
+    # Contract runs record webhook deliveries but send none (fuzzed subscriptions name arbitrary loopback URLs).
+    contract_app=lambda https_only: create_app(
+        seed=0, https_only=https_only, control=True, harness=Harness(outbox=Outbox(sending=False))
+    ),
 )

@@ -93,8 +93,7 @@ def test_the_journal_filters_redacts_and_clears() -> None:
 def test_the_journal_keeps_only_the_last_n() -> None:
     journal = Journal(3)
     for i in range(5):
-        journal.record(operation="op", method="GET", path=f"/{i}", status=200, started=0.0, request=None,
-                       response=None)  # fmt: skip
+        journal.record("op", "GET", f"/{i}", 200, 0.0, None, None)
     assert [e["path"] for e in journal.find()] == ["/2", "/3", "/4"]
 
 

@@ -16,6 +16,7 @@ from simulators._serving import running_in_thread
 from simulators._serving.spec import load_spec
 from simulators._serving.validation import compile_operations
 from simulators.mycashflow import create_app
+from simulators.mycashflow.serve import SIMULATOR
 from simulators.mycashflow.webhooks import V0_TOPICS, V1_TOPICS
 
 from .conftest import AUTH
@@ -138,3 +139,20 @@ def test_a_subscription_outside_loopback_is_never_called(store: httpx.Client) ->
 def test_every_operation_that_sends_a_topic_exists_in_its_spec(api: str, topics: dict[str, str]) -> None:
     served = {operation.operation_id for operation in compile_operations(load_spec(api))}
     assert set(topics) <= served, sorted(set(topics) - served)
+
+
+def test_the_contract_runs_simulator_records_deliveries_but_sends_none() -> None:
+    """A fuzzer subscribes arbitrary loopback URLs: the contract app must not POST to what listens there."""
+    assert SIMULATOR.contract_app is not None
+    receiver = Receiver()
+    with (
+        running_in_thread(receiver) as hook_root,
+        running_in_thread(SIMULATOR.contract_app(False)) as root,
+        httpx.Client(base_url=root, auth=AUTH, headers={"Accept": "application/json"}) as store,
+    ):
+        _subscribe(store, f"{hook_root}/hook")
+        _order(store)
+        time.sleep(0.5)  # what a delivery would take on loopback (the other tests see one within milliseconds)
+        (delivery,) = store.get("/_sim/deliveries").json()["deliveries"]
+    assert receiver.requests == []
+    assert delivery["state"] == "not sent" and "contract runs" in delivery["attempts"][0]["error"]
