@@ -115,9 +115,12 @@ def _ensure_browser(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
-    """Unit, quirk-ledger, generated-client and security tests (tests/security drives the contract suite)."""
+    """Unit, quirk-ledger, client, simulator and security tests; run whole, under branch coverage with floors."""
     _ensure_browser(session)
-    _run(session, "pytest", "--hypothesis-profile=tests", *session.posargs)
+    if session.posargs:  # a selection while you work: no coverage, no floors
+        _run(session, "pytest", "--hypothesis-profile=tests", *session.posargs)
+    else:
+        _covered(session, floors=True)
 
 
 def _contract_args(posargs: list[str]) -> list[str]:
@@ -148,36 +151,37 @@ def contract_merge(session: nox.Session) -> None:
     _run(session, "python", "-m", "contract_tests.merge", "--into", "build", *session.posargs)
 
 
-# Branch-coverage floors (percent) per package under `nox -s coverage`: the issue's minimum for the tooling and the
-# client runtime. Not yet measured on a quiet machine, so CI does not run this session yet (issue 17 follow-up):
-# measure, raise each floor to what the tests reach, add the other packages, then add it to .ci/run.
-COVERAGE_FLOORS = {"specforge": 85, "sdk_runtime": 85}
+# Branch-coverage floors (percent) per package, checked when `nox -s tests` runs the whole suite (as `nox` and CI
+# do; settings in pyproject.toml [tool.coverage]). Each floor is what the suite reached
+# so that an unrelated change does not trip it (the figure minus 2, rounded down); raise a floor as its figure rises.
+COVERAGE_FLOORS = {  # reached 2026-12-02 05:00 (the whole suite on main as merged) → floor
+    "specforge": 89,  # 91.8
+    "sdk_runtime": 90,  # 92.0
+    "strict_url": 86,  # 88.7
+    "mash_sdk": 94,  # 96.6
+    "mycashflow_sdk": 92,  # 94.4 (98.8 before _webhooks.py, 80.4 %)
+    "simulators": 90,  # 92.9
+    "trafficcheck": 81,  # 83.9
+}
+
+
+def _covered(session: nox.Session, *pytest_args: str, floors: bool) -> None:
+    """pytest under branch coverage, a report per package, and (`floors`) a failure for one below its floor."""
+    (ROOT / "build").mkdir(exist_ok=True)
+    _run(session, "coverage", "erase")
+    _run(session, "coverage", "run", "-m", "pytest", "--hypothesis-profile=tests", *pytest_args)
+    _run(session, "coverage", "combine", "--quiet")  # this process's data and its subprocesses' (parallel = true)
+    for package, floor in COVERAGE_FLOORS.items():
+        fail_under = [f"--fail-under={floor}"] if floors else []
+        session.log(f"{package}: branch coverage" + (f", floor {floor}%" if floors else ""))
+        _run(session, "coverage", "report", f"--include=src/{package}/*", "--format=total", *fail_under)
 
 
 @nox.session(default=False, venv_backend="none")
 def coverage(session: nox.Session) -> None:
-    """Branch coverage of src/, package by package, under the tests session's tests; fails below a floor."""
-    data = f"--data-file={ROOT / 'build' / '.coverage'}"
-    (ROOT / "build").mkdir(exist_ok=True)
-    _run(
-        session,
-        "coverage",
-        "run",
-        data,
-        "--branch",
-        "--source=src",
-        "-m",
-        "pytest",
-        "--hypothesis-profile=tests",
-        "-q",
-        *session.posargs,
-    )
-    _run(session, "coverage", "report", data, "--skip-covered", "--skip-empty", "--sort=cover")
-    for package, floor in COVERAGE_FLOORS.items():
-        session.log(f"{package}: branch coverage, floor {floor}%")
-        _run(
-            session, "coverage", "report", data, f"--include=src/{package}/*", f"--fail-under={floor}", "--format=total"
-        )
+    """Branch coverage of a pytest selection, per package (`-- tests/unit`); the whole suite is `nox -s tests`."""
+    _covered(session, *session.posargs, floors=not session.posargs)
+    _run(session, "coverage", "report", "--skip-covered", "--sort=cover")
 
 
 @nox.session(venv_backend="none")

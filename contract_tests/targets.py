@@ -9,7 +9,6 @@ missing is not selected, with the reason; one that looks like production is refu
 from __future__ import annotations
 
 import os
-import re
 import ssl
 import tempfile
 from collections.abc import Callable, Collection, Mapping
@@ -29,6 +28,7 @@ from simulators._serving.tls import issue_test_certificate
 from simulators.registry import load as load_simulator
 from specforge.apis import load_apis
 from specforge.bindings import ContractBinding
+from strict_url import is_dns_label
 
 __all__ = [
     "API_TARGETS",
@@ -39,6 +39,7 @@ __all__ = [
     "Target",
     "TargetError",
     "from_environment",
+    "production_guard",
     "resolve",
 ]
 
@@ -86,12 +87,13 @@ class NotSelected:
 
 @dataclass(frozen=True)
 class Production:
-    """Where an API's real systems live: every host under `domain`, minus the test environments named in
+    """Where an API's real systems live: every host under its `domains`, minus the test environments named in
     `allow_variable` (`host`: full host names; `store`: MyCashflow store names, STORENAME.<domain>).
     `never_allowed` hosts are production whatever the allow-list says: only CONTRACT_ALLOW_PRODUCTION=1 reaches them.
+    The one guard, built from the API's contract binding in codegen/apis.yaml (`_production`).
     """
 
-    domain: str
+    domains: tuple[str, ...]
     allow_variable: str
     allow_kind: Literal["host", "store"]
     never_allowed: tuple[str, ...] = ()
@@ -101,7 +103,8 @@ class Production:
     def test_hosts(self, env: Mapping[str, str]) -> set[str]:
         """The allow-list's hosts, each in its one accepted spelling; a malformed entry is a TargetError."""
         hosts: set[str] = set()
-        for entry in (e.strip() for e in env.get(self.allow_variable, "").split(",")):
+        listed = env.get(self.allow_variable, "") if self.allow_variable else ""
+        for entry in (e.strip() for e in listed.split(",")):
             if not entry:
                 continue
             try:
@@ -122,7 +125,8 @@ class Production:
 
     def covers(self, origin: Origin, env: Mapping[str, str]) -> bool:
         """`origin` is a real system of this API (not a test environment named in the allow-list)."""
-        return origin.within(self.domain) and origin.host not in self.test_hosts(env)
+        in_production = any(origin.within(domain) for domain in self.domains)
+        return in_production and origin.host not in self.test_hosts(env)
 
 
 @dataclass(frozen=True)
@@ -157,12 +161,9 @@ def _expect_ok(response: httpx.Response) -> None:
         raise RuntimeError(f"simulator reset answered {response.status_code}: {response.text[:200]}")
 
 
-_DNS_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
-
-
 def _store_url(binding: ContractBinding, store: str) -> str:
     """A sandbox store's base URL from its name: a DNS label only (`evil.example/?` would otherwise become the host)."""
-    if not binding.sandbox_store_url or not _DNS_LABEL.fullmatch(store):
+    if not binding.sandbox_store_url or not is_dns_label(store):
         raise ConfigurationError(f"not a store name (one DNS label): {store!r}")
     return binding.sandbox_store_url.format(store=store.lower())
 
@@ -186,13 +187,14 @@ def _sandbox_url(binding: ContractBinding) -> Callable[[Mapping[str, str]], str 
     return read
 
 
-def _production(binding: ContractBinding) -> Production | None:
-    if not binding.production_domains or not binding.test_hosts_variable:
+def production_guard(binding: ContractBinding) -> Production | None:
+    """The guard for an API with production domains; without a test-hosts variable every host there is production."""
+    if not binding.production_domains:
         return None
     kind: Literal["host", "store"] = "store" if binding.test_hosts_match == "store" else "host"
     return Production(
-        binding.production_domains[0],
-        binding.test_hosts_variable,
+        binding.production_domains,
+        binding.test_hosts_variable or "",
         kind,
         binding.production_hosts,
         binding.production_source,
@@ -219,7 +221,7 @@ def _api_targets() -> dict[str, ApiTarget]:
             sandbox_url=_sandbox_url(binding),
             sandbox_credentials=binding.sandbox_credentials,
             sandbox_url_variables=binding.sandbox_url_variables,
-            production=_production(binding),
+            production=production_guard(binding),
             writes_need_permission=binding.writes_need_permission,
         )
     return targets
@@ -323,9 +325,11 @@ def _sandbox(api: ApiTarget, env: Mapping[str, str]) -> Target | NotSelected:
         )
     forced = _flag(env, FORCE_PRODUCTION)
     if api.production is not None and api.production.covers(origin, env) and not forced:
+        allow = api.production.allow_variable
+        name_it = f"name a test host/store in {allow}" if allow else "codegen/apis.yaml names no test hosts for it"
         raise TargetError(
-            f"{api.api}: {origin.host} looks like production; name a test host/store in "
-            f"{api.production.allow_variable} (see docs/contract-tests.md) or set {FORCE_PRODUCTION}=1 to run anyway"
+            f"{api.api}: {origin.host} looks like production; {name_it} (see docs/contract-tests.md) "
+            f"or set {FORCE_PRODUCTION}=1 to run anyway"
         )
     read_only = api.writes_need_permission and not _flag(env, ALLOW_WRITES)
     return Target(api.api, "sandbox", url.rstrip("/"), env[user_var], env[password_var], read_only=read_only)

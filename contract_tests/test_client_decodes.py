@@ -3,8 +3,9 @@
 decode through the operation's real parsing path (`sync_detailed` over an httpx.MockTransport), keep
 every field, and round-trip through `to_dict`/`from_dict`.
 
-Documented examples are covered by tests/client/test_decode_examples.py (model level); here every
-documented response example also goes through `sync_detailed`, with the status it documents.
+Every documented response example of the patched specs is decoded here, and only here, through `sync_detailed`
+with the status it documents (tests/client/test_decode_examples.py keeps request bodies and unknown fields at
+model level; tests/client/test_raw_spec_examples.py decodes the vendors' raw examples).
 
 Bodies come from schemathesis' JSON Schema engine (the one its own generation uses), not hypothesis-jsonschema:
 its last release (0.23.1, 2024-02) calls `many.more()`, which hypothesis 6.170 no longer has, so every object

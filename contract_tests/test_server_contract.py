@@ -9,14 +9,17 @@ it in the same process (xdist workers and shards run different sets).
 from __future__ import annotations
 
 import re
+from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
 from schemathesis import Case
+from schemathesis.transport.requests import SameHostRedirectsSession
 
 from .exceptions import load_decisions
-from .schemas import build_schema
+from .schemas import API_KEY, build_schema
 from .session import current
 from .targets import Target
 
@@ -35,9 +38,31 @@ def _fresh_simulator(request: pytest.FixtureRequest) -> None:
         target.reset()
 
 
+def _connections() -> dict[str, requests.Session]:
+    """One session per API over the network, so a case reuses the connection (and its TLS handshake) of the last.
+
+    Without one, schemathesis opens a session, a connection and a TLS handshake per case: 6 ms of CPU per request
+    to the HTTPS simulator against 1.5 ms on a kept connection. The session is schemathesis' own kind (redirects
+    followed only within one host), with no default headers of its own (each case sends only what it would
+    alone) and no cookie jar (no case sees what an earlier one was given). In-process targets need none.
+    """
+    sessions: dict[str, requests.Session] = {}
+    for api, target in _RUN.targets.items():
+        if isinstance(target, Target) and target.app is None:
+            session = SameHostRedirectsSession()
+            session.headers.clear()
+            session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+            _RUN.stack.callback(session.close)
+            sessions[api] = session
+    return sessions
+
+
+_SESSIONS = _connections()
+
+
 @schemathesis.pytest.parametrize(**SCHEMAS)
 def test_operation(case: Case[Any]) -> None:
-    case.call_and_validate()
+    case.call_and_validate(session=_SESSIONS.get(str(case.operation.schema.raw_schema.get(API_KEY))))
 
 
 @pytest.mark.parametrize("api", sorted(SCHEMAS))

@@ -4,10 +4,11 @@ is one line saying how to start the simulator, not a connection trace per test."
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
+
+from simulators._serving.runner import free_port
 
 ROOT = Path(__file__).parents[1]
 # The modules whose tests belong to one API (the others are API-neutral or in-process only).
@@ -27,13 +28,6 @@ def _pytest(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def test_api_mash_collects_only_mash_and_starts_no_mycashflow_simulator() -> None:
     run = _pytest("--api", "mash", "--collect-only", CONTRACT_TARGET="http")
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
@@ -46,7 +40,7 @@ def test_api_mash_collects_only_mash_and_starts_no_mycashflow_simulator() -> Non
 
 
 def test_nothing_listening_at_the_url_is_one_line_saying_how_to_start_it() -> None:
-    url = f"http://127.0.0.1:{_free_port()}/api"
+    url = f"http://127.0.0.1:{free_port()}/api"
     run = _pytest("--api", "mash", "-q", CONTRACT_TARGET="http", CONTRACT_MASH_URL=url)
     output = run.stdout + run.stderr
     assert run.returncode != 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import httpx
@@ -17,6 +16,7 @@ from sdk_runtime import (
     RetryPolicy,
     Verify,
 )
+from strict_url import is_dns_label
 
 from ._errors import MyCashflowError, error_for
 
@@ -27,13 +27,10 @@ STORE_URL = "https://{store}.mycashflow.fi/api/v1"
 # v1 for everything; v0 for the order API public integrations use (generated/mycashflow_v0, `mycashflow_v0_client`).
 API_VERSIONS = ("v1", "v0")
 
-# A store name is the first label of STORENAME.mycashflow.fi: a DNS label.
-_STORE_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
-
 
 def store_url(store: str, version: str = "v1") -> str:
     """The API base URL of a store, from its name (the API answers only on the default domain)."""
-    if not _STORE_NAME.fullmatch(store):
+    if not is_dns_label(store):  # the first label of STORENAME.mycashflow.fi
         raise ConfigurationError(f"not a MyCashflow store name (the STORENAME of STORENAME.mycashflow.fi): {store!r}")
     if version not in API_VERSIONS:
         raise ConfigurationError(f"MyCashflow API version must be one of {', '.join(API_VERSIONS)}, not {version!r}")

@@ -35,7 +35,11 @@ class SdkBinding:
 
 @dataclass(frozen=True)
 class ContractBinding:
-    """Where the contract tests find the API: the in-process URL, the sandbox variables, production hosts."""
+    """Where the contract tests find the API: the in-process URL, the sandbox variables, production hosts.
+
+    Data only: the one guard that reads it (a sandbox URL from the variables, "is this production?") is
+    contract_tests/targets.py, and tests/unit/test_registry.py checks that guard against these fields.
+    """
 
     in_process_url: str
     https: bool  # the simulator serves HTTPS (with its own test CA) over HTTP
@@ -57,21 +61,6 @@ class ContractBinding:
         if self.sandbox_store_variable:
             return f"{self.sandbox_store_variable} (or {self.sandbox_url_variable})"
         return self.sandbox_url_variable
-
-    def sandbox_url(self, env: Mapping[str, str]) -> str | None:
-        if env.get(self.sandbox_url_variable):
-            return env[self.sandbox_url_variable]
-        store = env.get(self.sandbox_store_variable) if self.sandbox_store_variable else None
-        return self.sandbox_store_url.format(store=store) if store and self.sandbox_store_url else None
-
-    def is_production(self, host: str, env: Mapping[str, str]) -> bool:
-        """A host in a production domain, unless the test-hosts variable names it (or its store)."""
-        listed = env.get(self.test_hosts_variable, "") if self.test_hosts_variable else ""
-        allowed = {item.strip().lower() for item in listed.split(",") if item.strip()}
-        host = host.lower()
-        in_production = any(host == domain or host.endswith("." + domain) for domain in self.production_domains)
-        name = host.split(".", 1)[0] if self.test_hosts_match == "store" else host
-        return in_production and name not in allowed
 
 
 @dataclass(frozen=True)
@@ -104,6 +93,13 @@ def _sdk(raw: Any, path: Path, where: str) -> SdkBinding | None:
         raise SpecforgeError(path, f"missing key {err}", location=where) from None
 
 
+def _test_hosts_match(test_hosts: Mapping[str, Any], path: Path, where: str) -> str:
+    match = str(test_hosts.get("match", "host"))
+    if match not in ("host", "store"):
+        raise SpecforgeError(path, f"expected host or store, got {match!r}", location=where)
+    return match
+
+
 def _contract(raw: Any, path: Path, where: str) -> ContractBinding | None:
     if raw is None:
         return None
@@ -121,7 +117,7 @@ def _contract(raw: Any, path: Path, where: str) -> ContractBinding | None:
             sandbox_store_url=sandbox.get("store_url"),
             production_domains=tuple(str(d) for d in data.pop("production_domains", None) or ()),
             test_hosts_variable=test_hosts.get("variable"),
-            test_hosts_match=str(test_hosts.get("match", "host")),
+            test_hosts_match=_test_hosts_match(test_hosts, path, f"{where}.test_hosts.match"),
             production_hosts=tuple(str(h) for h in data.pop("production_hosts", None) or ()),
             production_source=str(data.pop("production_source", "")),
             writes_need_permission=bool(data.pop("writes_need_permission", False)),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import ipaddress
 import os
 import tempfile
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from strict_url import URLRefused, parse_origin, redact_url
 
 from . import _yaml
 from .apis import API
@@ -29,7 +30,6 @@ from .validate import openapi_findings
 __all__ = ["FetchResult", "check_url", "download", "refresh"]
 
 _MAX_REDIRECTS = 5
-_LOOPBACK_NAMES = ("localhost",)
 
 
 @dataclass
@@ -47,29 +47,18 @@ class FetchResult:
         return hashlib.sha256(self.body).hexdigest()
 
 
-def _is_loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_url(url: str) -> httpx.URL:
-    """Only `https://` (plain `http://` only to a loopback host, for tests), and no credentials in the URL."""
+    """Only `https://` (plain `http://` only to a loopback host, for tests), read by the project's one strict parser:
+    no credentials in the URL (they would be written to the provenance), one spelling per host."""
     try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL as err:
-        raise SpecforgeError(url, f"not a valid URL: {err}") from err
-    if parsed.userinfo:
-        where = f"{parsed.scheme}://{parsed.host}"  # never echo the credentials
-        raise SpecforgeError(where, "credentials in the URL are refused (they would be written to the provenance)")
-    if parsed.scheme == "https" and parsed.host:
-        return parsed
-    if parsed.scheme == "http" and _is_loopback(parsed.host):
-        return parsed
-    raise SpecforgeError(url, "only https:// URLs are fetched (plain http:// only from a loopback host, for tests)")
+        origin = parse_origin(url)
+    except URLRefused as err:
+        raise SpecforgeError(redact_url(url), f"not a valid URL: {err.reason}") from None
+    if origin.scheme == "http" and not origin.is_loopback:
+        raise SpecforgeError(
+            redact_url(url), "only https:// URLs are fetched (plain http:// only from a loopback host, for tests)"
+        )
+    return httpx.URL(url)
 
 
 def _redirect_target(start: httpx.URL, current: httpx.URL, response: httpx.Response) -> httpx.URL:

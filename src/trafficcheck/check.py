@@ -22,7 +22,7 @@ from simulators._serving.routing import Router
 from simulators._serving.validation import Operation, compile_operations, compile_schema
 from specforge.jsonpointer import pointer
 from specforge.jsonpointer import resolve as resolve_pointer
-from specforge.openapi import follow_refs, iter_operations
+from specforge.openapi import follow_refs, iter_operations, resolve
 from specforge.patched import StampedSpec, load_patched
 
 __all__ = ["MAX_ERRORS", "Checked", "Deviation", "TrafficChecker", "json_type"]
@@ -310,14 +310,9 @@ def _undocumented(
     depth: int,
 ) -> None:
     """Fields the schema does not name (allowed by JSON Schema unless additionalProperties is false)."""
-    seen: set[str] = set()
-    while isinstance(node.get("$ref"), str) and node["$ref"].startswith("#") and node["$ref"] not in seen:
-        seen.add(node["$ref"])
-        node_pointer = node["$ref"][1:]
-        try:
-            node = resolve_pointer(document, node["$ref"])
-        except KeyError:
-            return
+    node, ref = resolve(document, node)  # the document layer's $ref follower ({} where a reference points nowhere)
+    if ref is not None:
+        node_pointer = ref[1:]
     if depth > MAX_DEPTH or len(found) >= MAX_ERRORS or not isinstance(node, Mapping):
         return
     if isinstance(instance, dict):

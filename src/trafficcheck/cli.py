@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from simulators._serving.runner import serve
 from specforge.apis import find_root, load_apis
 from specforge.patched import SpecMismatchError
+from strict_url import URLRefused, parse_origin, redact_url
 
 from .check import TrafficChecker
 from .proxy import ProxyApp, ProxyOptions, open_cassette
@@ -93,9 +94,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.api not in apis:
         print(f"error: unknown API {args.api!r}; codegen/apis.yaml has {', '.join(sorted(apis))}", file=sys.stderr)
         return 2
-    upstream = urlsplit(args.upstream)
-    if upstream.scheme not in {"http", "https"} or not upstream.netloc or upstream.path not in {"", "/"}:
-        print(f"error: --upstream {args.upstream!r}: expected scheme://host[:port], no path", file=sys.stderr)
+    # The project's one strict URL parser: one spelling per host, no credentials in the URL (it is printed).
+    try:
+        upstream = parse_origin(args.upstream)
+    except URLRefused as err:
+        print(f"error: --upstream: {err} (expected scheme://host[:port], no path)", file=sys.stderr)
+        return 2
+    if urlsplit(args.upstream).path not in {"", "/"} or "?" in args.upstream or "#" in args.upstream:
+        print(f"error: --upstream {redact_url(args.upstream)}: expected scheme://host[:port], no path", file=sys.stderr)
         return 2
     try:
         checker = TrafficChecker.for_api(args.api, generated=root / "generated", ignore=args.ignore)
@@ -107,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cassette_path = out / "cassette.jsonl"
     report = DeviationReport(args.api, checker.spec_sha256, str(cassette_path))
     options = ProxyOptions(
-        upstream=f"{upstream.scheme}://{upstream.netloc}",
+        upstream=str(upstream),
         timeout_s=args.timeout,
         max_body_bytes=args.max_body_bytes,
         verify=args.upstream_ca or True,

@@ -34,19 +34,20 @@ from mycashflow_client.types import deviations_of as mcf_deviations_of
 from starlette.testclient import TestClient
 
 import simulators.mash
-import simulators.mycashflow
-from mash_sdk import Mash, MashError, OrderNotFoundError
-from mycashflow_sdk import MyCashflow, MyCashflowError, NotFoundError
+from mash_sdk import MashError, OrderNotFoundError
+from mycashflow_sdk import NotFoundError
 from sdk_runtime import BaseClient, DeviationError, RetryPolicy
+from simulators.registry import load as load_simulator
 from specforge import _yaml
 from specforge.apis import load_apis
+from specforge.clients import load_object, operation_module
 
 Reshape = Callable[[httpx.Request, int, Any], tuple[int, Any]]
 """(request, status, decoded JSON body) → the (status, body) the client receives; a `bytes` body is sent as is."""
 
+APIS = load_apis()
+SDK_APIS = sorted(name for name, api in APIS.items() if api.sdk is not None)
 MERCHANT = simulators.mash.DEFAULT_MERCHANT
-MCF_USER = simulators.mycashflow.DEFAULT_USER
-MCF_BASE = "https://example-store.mycashflow.fi/api/v1"
 ITEM = {
     "articleId": "A-1",
     "description": "Tuote",
@@ -59,7 +60,7 @@ ITEM = {
 
 def _raw_example(pointer: list[str]) -> Any:
     """An example from the vendor's own document (the raw spec, before overlays)."""
-    node: Any = _yaml.load(load_apis()["mash"].spec_path)
+    node: Any = _yaml.load(APIS["mash"].spec_path)
     for key in pointer:
         node = node[key]
     return node
@@ -71,33 +72,26 @@ def _answer(status: int, body: Any) -> httpx.Response:
     return httpx.Response(status, json=body)
 
 
-def _mash(transport: httpx.BaseTransport, **options: Any) -> Mash:
-    return Mash(
-        username=MERCHANT.username,
-        password=MERCHANT.password,
-        base_url="https://fi.mash.com/api",
-        transport=transport,
-        retry=RetryPolicy.disabled(),
-        **options,
+def _client(api: str, transport: httpx.BaseTransport, **options: Any) -> BaseClient:
+    """The API's SDK client (its `sdk` binding) with its simulator's user, at its default base URL, no retries."""
+    binding = APIS[api].sdk
+    assert binding is not None, f"codegen/apis.yaml gives {api} no SDK client"
+    username, password = load_simulator(api).credentials
+    client: BaseClient = load_object(binding.client)(
+        **binding.build_arguments(username, password), transport=transport, retry=RetryPolicy.disabled(), **options
     )
-
-
-def _mycashflow(transport: httpx.BaseTransport, **options: Any) -> MyCashflow:
-    return MyCashflow(
-        username=MCF_USER.email,
-        api_key=MCF_USER.api_key,
-        base_url=MCF_BASE,
-        transport=transport,
-        retry=RetryPolicy.disabled(),
-        **options,
-    )
+    return client
 
 
 @contextlib.contextmanager
 def simulated(api: str, reshape: Reshape, **options: Any) -> Iterator[BaseClient]:
-    """The SDK client against the API's simulator in-process; each answer passes through `reshape`."""
-    app = simulators.mash.create_app() if api == "mash" else simulators.mycashflow.create_app(seed=1, products=5)
-    with TestClient(app) as server:
+    """The SDK client against the API's simulator in-process; each answer passes through `reshape`.
+
+    The simulator is its contract app (`simulator` binding): a state that is the same at every start.
+    """
+    contract_app = load_simulator(api).contract_app
+    assert contract_app is not None, f"{api}'s simulator has no contract app"
+    with TestClient(contract_app(True)) as server:
 
         def handle(request: httpx.Request) -> httpx.Response:
             genuine = server.send(request)
@@ -108,13 +102,11 @@ def simulated(api: str, reshape: Reshape, **options: Any) -> Iterator[BaseClient
             status, body = reshape(request, genuine.status_code, body)
             return _answer(status, body)
 
-        transport = httpx.MockTransport(handle)
-        yield _mash(transport, **options) if api == "mash" else _mycashflow(transport, **options)
+        yield _client(api, httpx.MockTransport(handle), **options)
 
 
 def mocked(api: str, status: int, body: Any, **options: Any) -> BaseClient:
-    transport = httpx.MockTransport(lambda request: _answer(status, body))
-    return _mash(transport, **options) if api == "mash" else _mycashflow(transport, **options)
+    return _client(api, httpx.MockTransport(lambda request: _answer(status, body)), **options)
 
 
 def unchanged(request: httpx.Request, status: int, body: Any) -> tuple[int, Any]:
@@ -245,7 +237,7 @@ def _null_relations(request: httpx.Request, status: int, body: Any) -> tuple[int
 
 def test_null_stock_item_and_brand_simulator() -> None:
     with simulated("mycashflow", _null_relations) as store:
-        page = list_products.sync(client=store, expand=[ProductExpand.BRAND, ProductExpand.STOCK_ITEM])
+        page = list_products.sync(client=store, expand=[ProductExpand.BRAND, ProductExpand.STOCK_ITEM], page_size=5)
         assert page.data and len(page.data) == 5
         _check_null_relations(page, 0)
 
@@ -279,21 +271,21 @@ def test_create_answering_200_simulator() -> None:
 NOT_JSON = [b"", b"<html><body><h1>502 Bad Gateway</h1></body></html>", b"Not Found"]
 
 
+@pytest.mark.parametrize("api", SDK_APIS)
 @pytest.mark.parametrize("body", NOT_JSON, ids=["empty", "html", "text"])
 @pytest.mark.parametrize("status", [401, 404, 502])
-def test_error_without_json_mock(status: int, body: bytes) -> None:
-    mash = mocked("mash", status, body)
-    detailed = get_order.sync_detailed("1", client=mash)
+def test_error_without_json_mock(api: str, status: int, body: bytes) -> None:
+    """Every SDK's simplest GET (`smoke` binding): no parsed body, and the API's own error root (`error`)."""
+    binding = APIS[api].sdk
+    assert binding is not None
+    operation_id, arguments = binding.smoke
+    operation = operation_module(APIS[api].package, operation_id)
+    client = mocked(api, status, body)
+    detailed = operation.sync_detailed(**arguments, client=client)
     assert (detailed.status_code, detailed.parsed, detailed.content) == (status, None, body)
-    with pytest.raises(MashError) as mash_error:
-        get_order.sync("1", client=mash)
-    assert mash_error.value.status_code == status
-    store = mocked("mycashflow", status, body)
-    detailed_mcf = get_product.sync_detailed(1, client=store)
-    assert (detailed_mcf.status_code, detailed_mcf.parsed, detailed_mcf.content) == (status, None, body)
-    with pytest.raises(MyCashflowError) as mcf_error:
-        get_product.sync(1, client=store)
-    assert mcf_error.value.status_code == status
+    with pytest.raises(load_object(binding.error)) as error:
+        operation.sync(**arguments, client=client)
+    assert error.value.status_code == status
 
 
 def _as_html(request: httpx.Request, status: int, body: Any) -> tuple[int, Any]:

@@ -6,10 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from specforge.ledger import ProbeRegistry
+from specforge.openapi import iter_operations
 
 PROBES = ProbeRegistry("mycashflow_v0")
-
-_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
@@ -28,13 +27,10 @@ def shipment_list_holds_one_shipment(spec: Mapping[str, Any]) -> bool:
 @PROBES.quirk("MCF0-Q02")
 def actions_document_no_conflict(spec: Mapping[str, Any]) -> bool:
     """No operation documents an error response; the order actions lack 409 Conflict."""
-    for item in _mapping(spec.get("paths")).values():
-        for method, operation in _mapping(item).items():
-            if method not in _METHODS:
-                continue
-            responses = _mapping(_mapping(operation).get("responses"))
-            if "422" not in responses or (method == "post" and "409" not in responses):
-                return True
+    for operation in iter_operations(spec):
+        responses = _mapping(operation.node.get("responses"))
+        if "422" not in responses or (operation.method == "post" and "409" not in responses):
+            return True
     return False
 
 

@@ -24,21 +24,15 @@ from mycashflow_client.api.products import list_products
 
 from mycashflow_sdk import MyCashflow
 from sdk_runtime import ConfigurationError, RetryPolicy, Verify
+from simulators._serving.runner import free_port
 
 DEADLINE_S = 120.0  # a bound on start-up, not a speed target: on a loaded machine start-up took over 30 s
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
 def banner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     """`python -m simulators serve mycashflow` over HTTPS; its start-up lines once it is accepting connections."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "simulators", "serve", "mycashflow", "--port", str(port), "--empty"]
     command += ["--no-plain-http", "--cert-dir", str(tmp_path_factory.mktemp("tls"))]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -144,7 +138,7 @@ def test_a_certificate_that_fails_verification_is_not_retried(banner: list[str])
 def test_a_refused_connection_is_still_retried() -> None:
     waits: list[float] = []
     store = MyCashflow(
-        base_url=f"https://127.0.0.1:{_free_port()}/api/v1",
+        base_url=f"https://127.0.0.1:{free_port()}/api/v1",
         username="u",
         api_key="k",
         retry=RetryPolicy(sleep=waits.append),

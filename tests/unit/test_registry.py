@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from sdk_runtime import APIError, BaseClient
+from contract_tests.targets import API_TARGETS, TargetError, production_guard
+from sdk_runtime import APIError, BaseClient, parse_origin
 from simulators.registry import load as load_simulator
 from specforge.apis import load_apis
-from specforge.bindings import BINDINGS
+from specforge.bindings import BINDINGS, ContractBinding
 from specforge.clients import load_object
 from specforge.errors import SpecforgeError
 from specforge.openapi import iter_operations
@@ -71,12 +72,60 @@ def test_the_readme_binding_names_real_operations(api: str) -> None:
     assert set(readme.fake_overrides) <= _operation_ids(api)
 
 
-def test_production_hosts_and_test_stores_come_from_the_contract_binding() -> None:
-    mash, mycashflow = APIS["mash"].contract, APIS["mycashflow"].contract
-    assert mash is not None and mycashflow is not None
-    assert mash.is_production("fi.mash.com", {}) and not mash.is_production("test.example", {})
-    assert not mash.is_production("fi.mash.com", {"CONTRACT_MASH_TEST_HOSTS": "fi.mash.com"})
-    assert mycashflow.is_production("shop.mycashflow.fi", {})
-    assert not mycashflow.is_production("shop.mycashflow.fi", {"CONTRACT_MYCASHFLOW_TEST_STORES": "shop"})
-    assert mycashflow.sandbox_url({"MYCASHFLOW_STORE": "shop"}) == "https://shop.mycashflow.fi/api/v1"
+CONTRACT_APIS = sorted(name for name, api in APIS.items() if api.contract and api.contract.production_domains)
+
+
+def _test_host(binding: ContractBinding, domain: str) -> tuple[str, str]:
+    """An allow-list entry in the binding's spelling, and the host it names."""
+    return ("sandbox", f"sandbox.{domain}") if binding.test_hosts_match == "store" else (f"sandbox.{domain}",) * 2
+
+
+@pytest.mark.parametrize("api", CONTRACT_APIS)
+def test_the_production_guard_is_the_contract_binding(api: str) -> None:
+    """contract_tests.targets holds the one guard; every host and variable it judges by comes from the registry."""
+    binding = APIS[api].contract
+    production = API_TARGETS[api].production
+    assert binding is not None and production is not None and binding.test_hosts_variable
+    for domain in binding.production_domains:
+        entry, host = _test_host(binding, domain)
+        assert production.covers(parse_origin(f"https://{domain}/"), {})
+        assert production.covers(parse_origin(f"https://{host}/"), {})
+        assert not production.covers(parse_origin(f"https://{host}/"), {binding.test_hosts_variable: entry})
+    assert not production.covers(parse_origin("https://test.example/"), {})
+    for host in binding.production_hosts:  # never a test host, whatever the allow-list says
+        entry = host.split(".", 1)[0] if binding.test_hosts_match == "store" else host
+        with pytest.raises(TargetError, match="production host"):
+            production.test_hosts({binding.test_hosts_variable: entry})
+
+
+def test_every_production_domain_is_guarded_even_without_a_test_hosts_variable() -> None:
+    binding = ContractBinding(
+        in_process_url="https://third.example/api",
+        https=True,
+        sandbox_url_variable="THIRD_BASE_URL",
+        sandbox_credentials=("THIRD_USER", "THIRD_PASSWORD"),
+        production_domains=("third.example", "third.test"),
+    )
+    production = production_guard(binding)
+    assert production is not None
+    assert production.covers(parse_origin("https://api.third.test/"), {})
+    assert production.covers(parse_origin("https://third.example/"), {"": "third.example"})
+
+
+def test_a_test_hosts_match_other_than_host_or_store_is_bad_input(tmp_path: Path) -> None:
+    (tmp_path / "codegen").mkdir()
+    contract = "{in_process_url: u, sandbox: {url: U, credentials: [A, B]}, test_hosts: {variable: T, match: stores}}"
+    entry = f"{{spec: s.yaml, overlays: o, package: third_client, project: third-client, contract: {contract}}}"
+    (tmp_path / "codegen" / "apis.yaml").write_text(f"apis:\n  third: {entry}\n")
+    with pytest.raises(SpecforgeError, match=r"apis\.third\.contract\.test_hosts\.match"):
+        load_apis(tmp_path)
+
+
+def test_the_sandbox_variables_are_named_from_the_binding() -> None:
+    mycashflow = APIS["mycashflow"].contract
+    assert mycashflow is not None
     assert mycashflow.sandbox_url_variables == "MYCASHFLOW_STORE (or MYCASHFLOW_BASE_URL)"
+    sandbox_url = API_TARGETS["mycashflow"].sandbox_url
+    assert sandbox_url({"MYCASHFLOW_STORE": "shop"}) == "https://shop.mycashflow.fi/api/v1"
+    with pytest.raises(TargetError, match="not a store name"):
+        sandbox_url({"MYCASHFLOW_STORE": "\u212aauppa"})  # the Kelvin sign: `[a-z]` under IGNORECASE alone takes it

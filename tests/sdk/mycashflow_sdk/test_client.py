@@ -10,6 +10,7 @@ from mycashflow_client.api.products import create_product, list_products
 from mycashflow_client.models import ProductCreateInput
 
 from mycashflow_sdk import STORE_URL, MyCashflow, ServerError, store_url
+from sdk_runtime import ConfigurationError
 
 from ..conftest import PASSWORD, USERNAME, Clock, Network, patched_spec
 
@@ -30,3 +31,10 @@ def test_a_list_is_retried_and_a_create_is_not(clock: Clock, network: Callable[.
     with pytest.raises(ServerError):
         create_product.sync(client=client, body=ProductCreateInput(name="x"))
     assert len(writes.requests) == 1
+
+
+# The Kelvin sign (U+212A) and the long s (U+017F) match `[a-z]` under IGNORECASE alone; lower() makes one "k".
+@pytest.mark.parametrize("store", ["\u212aauppa", "\u017fhop", "shop.evil.example", "-shop", "shop-", "", "a" * 64])
+def test_a_store_name_is_one_ascii_dns_label(store: str) -> None:
+    with pytest.raises(ConfigurationError, match="not a MyCashflow store name"):
+        store_url(store)

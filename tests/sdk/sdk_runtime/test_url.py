@@ -9,9 +9,11 @@ import pytest
 from mash_client.api.orders_and_invoicing import get_order
 from mycashflow_client.api.stock_items import get_stock_item
 
+import strict_url
 from mash_sdk import Mash
 from mycashflow_sdk import MyCashflow
 from sdk_runtime import ConfigurationError, check_base_url
+from strict_url import URLRefused, is_dns_label
 
 from ..conftest import PASSWORD, USERNAME, Network
 
@@ -69,3 +71,24 @@ def test_a_request_path_ending_in_a_slash_is_refused_before_anything_is_sent(net
     with pytest.raises(ValueError, match="never end with '/'"):
         get_stock_item.sync("", client=client)  # an empty path parameter: /stock/
     assert net.requests == []
+
+
+@pytest.mark.parametrize("label", ["shop", "Shop-2", "a", "a" * 63, "0"])
+def test_a_dns_label_is_ascii_letters_digits_and_inner_hyphens(label: str) -> None:
+    assert is_dns_label(label)
+
+
+@pytest.mark.parametrize("label", ["", "-a", "a-", "a.b", "a_b", "a" * 64, "\u212a", "\u017fhop", "ä", "a\n"])
+def test_anything_else_is_not_a_dns_label(label: str) -> None:
+    assert not is_dns_label(label)
+
+
+def test_a_refusal_keeps_its_reason_apart_from_the_url() -> None:
+    with pytest.raises(URLRefused) as refused:
+        strict_url.parse_origin("https://user:s3cret@example.com/")
+    assert refused.value.reason.startswith("credentials in the URL are refused")
+    assert "s3cret" not in str(refused.value)
+    with pytest.raises(URLRefused, match="must be a string"):
+        strict_url.parse_origin(b"https://example.com/")  # type: ignore[arg-type]
+    with pytest.raises(URLRefused, match="longer than"):
+        strict_url.parse_origin("https://example.com/" + "a" * 3000)
