@@ -4,6 +4,10 @@ The generated clients (mycashflow_client for v1, mycashflow_v0_client for v0, bo
 an in-process seeded store. Every action either does what the model says the documented transition does, or
 is refused with 409 (ConflictError) exactly when the model says the transition is not allowed; stock
 reservations and quantities, statuses, events and the v1 and v0 views of each order agree with the model.
+Two things happen outside the API and are modelled too: Klarna refusing to activate a payment (a control
+event; activate and quick-process then fail with 500 unless told to ignore it) and the store's archived orders
+(seeded; V10: never cancelled, payments never changed). test_mycashflow_lifecycle_mutants.py shows the machine
+failing when a rule of the simulator is broken.
 """
 
 from __future__ import annotations
@@ -32,10 +36,11 @@ from mycashflow_v0_client.api.order_actions import (
 )
 from mycashflow_v0_client.api.order_shipments import list_order_shipments
 from mycashflow_v0_client.api.orders import get_order as get_order_v0
+from mycashflow_v0_client.api.orders import list_orders as list_orders_v0
 from mycashflow_v0_client.models import OrderExpand, QuickProcessInput
 from starlette.testclient import TestClient
 
-from mycashflow_sdk import ConflictError, MyCashflow
+from mycashflow_sdk import ConflictError, MyCashflow, ServerError
 from sdk_runtime import RetryPolicy
 from simulators.mycashflow import DEFAULT_USER, create_app
 
@@ -67,6 +72,7 @@ class Order:
     payment_id: int = 0
     shipment_id: int = 0
     total: float = field(default=0.0)
+    activation_refused: bool = False  # Klarna refuses to activate the payment (a control event)
 
 
 @contextmanager
@@ -95,14 +101,20 @@ class OrderLifecycle(RuleBasedStateMachine):
         self.quantity = 0
         self.reserved = 0
 
-    @initialize()
-    def start(self) -> None:
+    @initialize(archived=st.integers(0, 4), action=st.sampled_from(["cancel", *sorted(PAYMENT_ACTIONS)]))
+    def start(self, archived: int, action: str) -> None:
         assert self.app.post("/_sim/reset").status_code == 200
         item: Any = get_stock_item.sync(CODE, client=self.v1).data  # the models type every field `| Unset`
         self.quantity, self.reserved = item.quantity, item.reserved
+        # Once per run, not as a rule: the seeded archived orders are always there, and a rule that needs no
+        # bundle would crowd out the rules that grow the model.
+        listed: Any = list_orders_v0.sync(client=self.v0, archived_at_from="2000-01-01T00:00:00", page_size=5)
+        assert listed.data, "the seeded store has archived orders"
+        self._touch_an_archived_order(listed.data[archived % len(listed.data)].id, action)
 
-    @rule(target=orders, method=st.sampled_from([1, 2, 3, 5, None]), quantity=st.integers(1, 3))
-    def create(self, method: int | None, quantity: int) -> int:
+    @rule(target=orders, method=st.sampled_from([2, 1, 3, 5, None]), quantity=st.integers(1, 3), portal=st.booleans())
+    def create(self, method: int | None, quantity: int, portal: bool) -> int:
+        """A v1 order; with `portal`, a Klarna payment the merchant then activates in Klarna's portal (K1)."""
         body = OrderInput(shipping_method_id=1, products=[OrderProductInput(product_code=CODE, quantity=quantity)])
         if method is not None:
             body.payment_method_id = method
@@ -116,15 +128,24 @@ class OrderLifecycle(RuleBasedStateMachine):
         self.model[order.id] = order
         self.reserved += quantity
         self._check(order)
+        if portal and order.provider == "klarna":
+            self.klarna_refuses_activation(order.id)
         return order.id
 
     def _refused(self, call: Any, *args: Any, **kwargs: Any) -> bool:
+        return self._outcome(call, *args, **kwargs) == "refused"
+
+    def _outcome(self, call: Any, *args: Any, **kwargs: Any) -> str:
+        """`done`, `refused` (409: a transition the state does not allow) or `failed` (500: an activation error)."""
         try:
             call(*args, **kwargs)
         except ConflictError as error:
             assert error.errors, "a refused transition names what is wrong"
-            return True
-        return False
+            return "refused"
+        except ServerError as error:
+            assert "payments" in error.errors, "an activation error names the payments"
+            return "failed"
+        return "done"
 
     @rule(order_id=orders)
     def cancel(self, order_id: int) -> None:
@@ -144,22 +165,34 @@ class OrderLifecycle(RuleBasedStateMachine):
         order.status = "cancelled"
         order.events += 1
 
-    @rule(order_id=orders, allow_cod=st.booleans(), emails=st.booleans(), tracking=st.sampled_from(["", "JJFI1"]))
-    def quick_process(self, order_id: int, allow_cod: bool, emails: bool, tracking: str) -> None:
+    @rule(
+        order_id=orders,
+        allow_cod=st.booleans(),
+        ignore=st.booleans(),
+        emails=st.booleans(),
+        tracking=st.sampled_from(["", "JJFI1"]),
+    )
+    def quick_process(self, order_id: int, allow_cod: bool, ignore: bool, emails: bool, tracking: str) -> None:
         order = self.model[order_id]
-        body = QuickProcessInput(allow_open_cash_on_delivery_payments=allow_cod, send_emails=emails)
+        body = QuickProcessInput(
+            allow_open_cash_on_delivery_payments=allow_cod, ignore_payment_activation_errors=ignore, send_emails=emails
+        )
         if tracking:
             body.tracking_code = tracking
         cod_blocks = order.provider == "cash_on_delivery" and order.payment == "OPEN" and not allow_cod
         allowed = order.status == "open" and order.payment in ("OPEN", "PENDING_ACTIVATION", "PAID") and not cod_blocks
-        refused = self._refused(quick_process_order.sync, order_id, client=self.v0, body=body)
-        assert refused is not allowed, f"quick-process of {order}: refused={refused}"
-        if not refused:
-            self._quick_processed(order, emails)
+        activation_fails = order.activation_refused and order.payment == "PENDING_ACTIVATION"
+        expected = "refused" if not allowed else "failed" if activation_fails and not ignore else "done"
+        outcome = self._outcome(quick_process_order.sync, order_id, client=self.v0, body=body)
+        assert outcome == expected, f"quick-process of {order} (ignore={ignore}): {outcome}, expected {expected}"
+        if outcome == "done":
+            self._quick_processed(order, emails, activation_fails)
         self._check(order)
 
-    def _quick_processed(self, order: Order, emails: bool) -> None:
-        if order.payment != "PAID" and order.provider != "cash_on_delivery":
+    def _quick_processed(self, order: Order, emails: bool, activation_fails: bool) -> None:
+        if activation_fails:
+            order.events += 1  # payment.activation_failed: ignored, the payment stays PENDING_ACTIVATION
+        elif order.payment != "PAID" and order.provider != "cash_on_delivery":
             order.payment = "PAID"
             order.events += 1
         if order.shipment == "OPEN":
@@ -191,12 +224,39 @@ class OrderLifecycle(RuleBasedStateMachine):
             return
         module, starts, ends = PAYMENT_ACTIONS[action]
         allowed = order.payment in starts and (order.status != "cancelled" or ends == "CANCELLED")
-        refused = self._refused(module.sync, order_id, order.payment_id, client=self.v0)
-        assert refused is not allowed, f"{action} on {order}: refused={refused}"
-        if not refused:
+        fails = action == "activate" and order.activation_refused
+        expected = "refused" if not allowed else "failed" if fails else "done"
+        outcome = self._outcome(module.sync, order_id, order.payment_id, client=self.v0)
+        assert outcome == expected, f"{action} on {order}: {outcome}, expected {expected}"
+        if outcome == "done":
             order.payment = ends
             order.events += 1
         self._check(order)
+
+    @rule(order_id=orders)
+    def klarna_refuses_activation(self, order_id: int) -> None:
+        """Outside the API: the merchant activated the Klarna payment in Klarna's portal (K1)."""
+        order = self.model[order_id]
+        if order.payment is None:
+            return
+        possible = order.provider == "klarna" and order.payment == "PENDING_ACTIVATION"
+        answer = self.app.post(f"/_sim/payments/{order.payment_id}/activation-refused")
+        assert answer.status_code == (200 if possible else 400), f"activation-refused on {order}: {answer.text}"
+        order.activation_refused = order.activation_refused or possible
+        self._check(order)
+
+    def _touch_an_archived_order(self, order_id: int, action: str) -> None:
+        """V10: an archived order is never cancelled and its payment transactions never change."""
+        before: Any = get_order_v0.sync(order_id, client=self.v0, expand=EXPAND_V0).data
+        if action == "cancel":
+            refused = self._refused(cancel_order.sync, order_id, client=self.v0)
+        elif before.payments:
+            refused = self._refused(PAYMENT_ACTIONS[action][0].sync, order_id, before.payments[0].id, client=self.v0)
+        else:
+            return
+        assert refused, f"{action} on archived order {order_id} was not refused"
+        after: Any = get_order_v0.sync(order_id, client=self.v0, expand=EXPAND_V0).data
+        assert after.to_dict() == before.to_dict(), f"archived order {order_id} changed"
 
     def _deliver(self, order: Order) -> None:
         if not order.delivered:

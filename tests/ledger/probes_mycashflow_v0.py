@@ -32,3 +32,14 @@ def actions_document_no_conflict(spec: Mapping[str, Any]) -> bool:
         if "422" not in responses or (operation.method == "post" and "409" not in responses):
             return True
     return False
+
+
+@PROBES.quirk("MCF0-Q10")
+def activation_errors_have_no_response(spec: Mapping[str, Any]) -> bool:
+    """Payment activation errors exist (T2's ignore option) but activate and quick-process document no answer."""
+    paths = _mapping(spec.get("paths"))
+    for path in ("/orders/{orderID}/payments/{paymentID}/activate", "/orders/{orderID}/quick-process"):
+        responses = _mapping(_mapping(_mapping(paths.get(path)).get("post")).get("responses"))
+        if "500" not in responses:
+            return True
+    return False

@@ -1,4 +1,5 @@
-"""Control endpoints outside the spec (reset, seed, clock, inspect, faults, requests), mounted only when enabled."""
+"""Control endpoints outside the spec (reset, seed, clock, inspect, faults, requests, world events), mounted only
+when enabled."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ class ControlHooks:
     inspect: Callable[[str, str, dict[str, str]], object | None]  # (kind, id, query) → JSON-able
     # The console's store section: {section name: [row objects]}, e.g. the latest orders with their states.
     overview: Callable[[], dict[str, list[dict[str, Any]]]] | None = None
+    # (kind, id, event) → JSON-able, or None if unknown: something that happens outside the API to an item
+    # (a payment handled in the payment service's own portal); ValueError when the item can't take the event.
+    event: Callable[[str, str, str], object | None] | None = None
 
 
 def control_routes(hooks: ControlHooks, prefix: str = "/_sim", harness: Harness | None = None) -> list[Route]:
@@ -61,6 +65,15 @@ def control_routes(hooks: ControlHooks, prefix: str = "/_sim", harness: Harness 
     async def inspect(request: Request) -> Response:
         found = hooks.inspect(request.path_params["kind"], request.path_params["key"], dict(request.query_params))
         return _json(404, {"error": "not found"}) if found is None else _json(200, found)
+
+    async def event(request: Request) -> Response:
+        assert hooks.event is not None
+        params = request.path_params
+        try:
+            done = hooks.event(params["kind"], params["key"], params["event"])
+        except ValueError as exc:
+            return _json(400, {"error": str(exc)})
+        return _json(404, {"error": "not found"}) if done is None else _json(200, done)
 
     async def faults(request: Request) -> Response:
         if request.method == "DELETE":
@@ -112,6 +125,8 @@ def control_routes(hooks: ControlHooks, prefix: str = "/_sim", harness: Harness 
     async def overview(_: Request) -> Response:
         return _json(200, {} if hooks.overview is None else hooks.overview())
 
+    # Last: the specific routes above (e.g. /deliveries/{delivery}/redeliver) win over this pattern.
+    events = [] if hooks.event is None else [Route(f"{prefix}/{{kind}}/{{key}}/{{event}}", event, methods=["POST"])]
     return [
         Route(f"{prefix}/", console, methods=["GET"]),
         Route(f"{prefix}/overview", overview, methods=["GET"]),
@@ -124,6 +139,7 @@ def control_routes(hooks: ControlHooks, prefix: str = "/_sim", harness: Harness 
         Route(f"{prefix}/clock", clock, methods=["GET"]),
         Route(f"{prefix}/clock/advance", advance, methods=["POST"]),
         Route(f"{prefix}/{{kind}}/{{key}}", inspect, methods=["GET"]),
+        *events,
     ]
 
 

@@ -16,13 +16,14 @@ from .._serving import (
 )
 from .._serving.spec import load_spec
 from .auth import DEFAULT_USER, ApiUser, Users
+from .campaigns import CampaignRules
 from .catalog import CategoryRules, ImageRules, ProductRules, StockRules, VariationRules
 from .control import control_hooks
 from .errors import McfError, render_error, render_failure, render_invalid
 from .handlers import make_handlers
 from .orders import OrderRules, WebhookRules
 from .people import BrandRules, CustomerGroupRules, CustomerRules, SupplierRules, UniqueCodeRules
-from .resources import Endpoint, compile_resources
+from .resources import Endpoint, Resource, compile_resources
 from .rules import Rules
 from .seed import seed_store
 from .state import StoreSettings, StoreState
@@ -55,6 +56,7 @@ def create_app(
     v0_spec = v0_spec or load_spec("mycashflow_v0")
     settings = settings or StoreSettings()
     resources, endpoints = compile_resources(spec)
+    resources |= _v0_only(v0_spec, resources)
     state = StoreState(
         resources, SimClock(), max_records, settings, max_store_bytes=max_store_bytes, max_record_bytes=max_record_bytes
     )
@@ -108,6 +110,13 @@ class _Versions:
         await app(scope, receive, send)
 
 
+def _v0_only(v0_spec: Spec, v1: dict[str, Resource]) -> dict[str, Resource]:
+    """Collections only v0 lists (campaigns): tables of the one store, like v1's, served under /api/v0 only."""
+    resources, endpoints = compile_resources(v0_spec)
+    listed = {endpoint.resource for endpoint in endpoints.values() if endpoint.action == "list"}
+    return {name: resource for name, resource in resources.items() if name in listed and name not in v1}
+
+
 def _rules(endpoints: dict[str, Endpoint]) -> dict[str, Rules]:
     return {
         "products": ProductRules(),
@@ -122,4 +131,5 @@ def _rules(endpoints: dict[str, Endpoint]) -> dict[str, Rules]:
         "banner-groups": UniqueCodeRules(),
         "orders": OrderRules(),
         "webhooks": WebhookRules(endpoints["listOrders"].expands),
+        "campaigns": CampaignRules(),
     }

@@ -1,4 +1,6 @@
-"""The control endpoints (`--control`): reset to the start-up store, re-seed, inspect an item and its links."""
+"""The control endpoints (`--control`): reset to the start-up store, re-seed, inspect an item and its links, and
+world events that happen outside the API (`POST /_sim/payments/{id}/activation-refused`: the merchant handled
+the Klarna payment in Klarna's own portal, so Klarna refuses MyCashflow's activation; lifecycle.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._serving import ControlHooks, parse_id
+from .lifecycle import order_extra, refuse_activation
 from .rules import Rules
 from .seed import seed_store
 from .state import StoreState
@@ -48,4 +51,15 @@ def control_hooks(state: StoreState, rules: Mapping[str, Rules], seed: int | Non
         keep = ("id", "status", "total", "updated_at")
         return {"orders": [{key: order.get(key) for key in keep} for order in orders]}
 
-    return ControlHooks(clock=state.clock, reset=reset, seed=reseed, inspect=inspect, overview=overview)
+    def event(kind: str, key: str, name: str) -> object | None:
+        payment_id = parse_id(key)
+        if kind != "payments" or name != "activation-refused" or payment_id is None:
+            return None
+        for order in state.table("orders").values():
+            for payment in order_extra(state, order).get("payments", ()):
+                if payment["id"] == payment_id:
+                    refuse_activation(state, order, payment)
+                    return {"payment": payment_id, "order": order["id"], "event": name}
+        return None
+
+    return ControlHooks(clock=state.clock, reset=reset, seed=reseed, inspect=inspect, overview=overview, event=event)

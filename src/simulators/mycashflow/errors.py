@@ -35,6 +35,11 @@ class McfError(Exception):
     def conflict(cls, field: str, message: str) -> McfError:
         return cls(409, {field: [message]})
 
+    @classmethod
+    def external(cls, field: str, message: str) -> McfError:
+        """An external service (the payment service) failed the action: 500, T3's gloss of the status."""
+        return cls(500, {field: [message]})
+
 
 def error_body(errors: dict[str, list[str]]) -> dict[str, Any]:
     return {"errors": errors}

@@ -9,7 +9,16 @@ Sources (specs/mycashflow_v0/SOURCE.yaml): T2's doc comments for every action, V
   activated").
 - Quick processing needs exactly one payment (T2); an open cash-on-delivery payment needs
   `allow_open_cash_on_delivery_payments` (T2) and stays open (it is paid on delivery); other payments end
-  PAID. Activation never fails here, so `ignore_payment_activation_errors` changes nothing (a choice).
+  PAID.
+- Activation errors: the payment service can refuse to activate a Klarna payment (Klarna's merchant help, K1:
+  it was activated in Klarna's own portal already, or its reservation expired); `activate` then fails, and so
+  does quick processing unless `ignore_payment_activation_errors` (T2: "Use this option, if the order has a
+  Klarna payment that has been processed in Klarna Online"). The failure is 500, T3's gloss of the status
+  ("interrupted by an error in MyCashflow or an external service"), and changes nothing; an ignored one leaves
+  the payment PENDING_ACTIVATION (a choice: MyCashflow did not activate it). Outside the API, so the
+  simulator takes it as a control event (`refuse_activation`).
+- Archived orders (V10): "No changes can be made to the ... payment transactions of archived orders" and
+  they cannot be cancelled: 409. Archiving itself has no known API action (the admin panel does it).
 Stock (a choice where the docs are silent): an open order's rows reserve stock; delivering a row consumes it
 (quantity - n, reservation released, a stock change logged); cancelling releases what was still reserved,
 and a delivered row is not put back (`return_to_stock` stays false). Every change is an order event.
@@ -33,9 +42,12 @@ __all__ = [
     "order_extra",
     "pay",
     "quick_process",
+    "refuse_activation",
 ]
 
 COD = "cash_on_delivery"  # the provider of a cash-on-delivery payment method
+KLARNA = "klarna"
+REFUSED = "activation_refused"  # order extra: ids of payments whose activation the payment service refuses
 # action → (statuses it may start from, status it ends in, event code)
 PAYMENT_ACTIONS: dict[str, tuple[frozenset[str], str, str]] = {
     "mark-as-paid": (frozenset({"OPEN"}), "PAID", "payment.paid"),
@@ -84,8 +96,13 @@ def quick_process(state: StoreState, order: Record, options: QuickProcess) -> No
             "allow_open_cash_on_delivery_payments",
             "The order has an open cash-on-delivery payment; allow_open_cash_on_delivery_payments is false.",
         )
+    refused = payment["status"] == "PENDING_ACTIVATION" and payment["id"] in extra.get(REFUSED, ())
+    if refused and not options.get("ignore_payment_activation_errors", False):
+        raise _activation_error(payment)
     now = state.now()
-    if payment["status"] != "PAID" and not cod:
+    if refused:
+        _event(extra, now, "payment.activation_failed", f"Activating payment {payment['id']} failed; ignored.")
+    elif payment["status"] != "PAID" and not cod:
         _set_payment(payment, "PAID", now)
         _event(extra, now, "payment.paid", f"Payment {payment['id']} was marked as paid.")
     tracking = options.get("tracking_code")
@@ -127,15 +144,36 @@ def complete_shipment(state: StoreState, order: Record, shipment: dict[str, Any]
 
 def pay(state: StoreState, order: Record, payment: dict[str, Any], action: str) -> None:
     starts, ends, code = PAYMENT_ACTIONS[action]
+    if order.get("archived_at"):
+        raise McfError.conflict("status", "The order is archived; its payment transactions cannot change.")
     if order["status"] == "cancelled" and ends != "CANCELLED":
         raise McfError.conflict("status", "The order is cancelled; its payments cannot change.")
     if payment["status"] not in starts:
         allowed = " or ".join(sorted(starts))
         raise McfError.conflict("status", f"The payment is {payment['status']}; {action} needs {allowed}.")
+    if action == "activate" and payment["id"] in order_extra(state, order).get(REFUSED, ()):
+        raise _activation_error(payment)
     now = state.now()
     _set_payment(payment, ends, now)
     order["updated_at"] = now
     _event(order_extra(state, order), now, code, f"Payment {payment['id']}: {action}.")
+
+
+def refuse_activation(state: StoreState, order: Record, payment: dict[str, Any]) -> None:
+    """From now on the payment service refuses to activate this Klarna payment (K1: activated in its portal)."""
+    if _provider(state, payment) != KLARNA or payment["status"] != "PENDING_ACTIVATION":
+        raise ValueError("only a Klarna payment that is PENDING_ACTIVATION can have its activation refused")
+    refused = order_extra(state, order).setdefault(REFUSED, [])
+    if payment["id"] not in refused:
+        refused.append(payment["id"])
+
+
+def _activation_error(payment: dict[str, Any]) -> McfError:
+    return McfError.external(
+        "payments",
+        f"Klarna refused to activate payment {payment['id']}: it was activated in Klarna's portal already, "
+        "or its reservation has expired.",
+    )
 
 
 def _undelivered(extra: dict[str, Any]) -> list[dict[str, Any]]:

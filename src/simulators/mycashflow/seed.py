@@ -14,6 +14,7 @@ from typing import Any
 
 from faker import Faker
 
+from .campaigns import seed_campaigns
 from .catalog import log_stock_change
 from .orders import reserve
 from .rules import Rules
@@ -122,8 +123,10 @@ def seed_store(state: StoreState, rules: Mapping[str, Rules], seed: int, product
         for i in range(1, products + 1)
     ]
     orders = _orders(state, make, rng, customers, items)
+    campaigns = seed_campaigns(state, [make.clock.tick() for _ in range(4)])
     state.frozen_now = None
-    return {"products": len(items), "customers": len(customers), "orders": orders, "brands": len(brands)}
+    counts = {"products": len(items), "customers": len(customers), "orders": orders, "brands": len(brands)}
+    return counts | ({"campaigns": campaigns} if campaigns else {})
 
 
 class _Clock:
@@ -348,6 +351,8 @@ def _close(state: StoreState, order: Record, status: str, when: str) -> None:
         for payment in extra["payments"]:
             payment.update(status="PAID", is_paid=True, is_confirmed=True, updated_at=when)
         extra["shipments_completed_at"] = when
+        if order["id"] % 3 == 0:  # archived in the admin panel for bookkeeping (V10; no API action is known)
+            order["archived_at"] = when
     else:
         for payment in extra["payments"]:
             payment.update(status="CANCELLED", updated_at=when)

@@ -1,7 +1,9 @@
-"""The v0 order API (`/api/v0`, specs/mycashflow_v0/): list and get on the v1 store's orders, and the actions.
+"""The v0 API (`/api/v0`, specs/mycashflow_v0/): list and get on the v1 store's orders, the order actions, and
+the campaigns list.
 
-Lists and gets are the v1 handlers on the same tables, so both versions show one order the same way; the
-actions run the lifecycle (lifecycle.py) and answer 200 with the processed item in its new state (T2).
+Lists and gets are the generic handlers on the store's tables, so both versions show one order the same way;
+the actions run the lifecycle (lifecycle.py) and answer 200 with the processed item in its new state (T2).
+Campaigns are a table of the same store that only v0 serves (campaigns.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from .views import render
 
 __all__ = ["make_v0_handlers"]
 
-_READS = ("listOrders", "getOrder")
+_READS = ("listOrders", "getOrder", "listCampaigns")
 _PAYMENT_OPERATIONS = {
     "markOrderPaymentPaid": "mark-as-paid",
     "markOrderPaymentUnpaid": "mark-as-unpaid",

@@ -68,9 +68,10 @@ def test_accept_that_excludes_json_is_406_missing_accept_is_fine(api: Api) -> No
     assert int(response.headers["content-length"]) == len(response.content)
 
 
-def test_only_v1_and_the_v0_order_api_are_served(client: TestClient) -> None:
+def test_only_v1_and_the_v0_order_and_campaign_apis_are_served(client: TestClient) -> None:
     assert client.get("/api/v0/orders", auth=AUTH).status_code == 200  # what public integrations read (issue 15)
-    assert client.get("/api/v0/campaigns", auth=AUTH).status_code == 404
+    assert client.get("/api/v0/campaigns", auth=AUTH).status_code == 200  # T1 reads them there
+    assert client.get("/api/v0/products", auth=AUTH).status_code == 404
     response = client.get("/api/v2/orders", auth=AUTH)
     assert response.status_code == 404
     assert "/api/v1" in response.json()["errors"]["path"][0]

@@ -75,9 +75,10 @@ def test_orders_are_read_under_v0_as_the_fivetran_connector_reads_them(v0: Api, 
     assert _full(v0, one) == _full(v1, one)  # one store, one view
 
 
-def test_only_the_order_api_of_v0_is_simulated(v0: Api) -> None:
-    assert v0("GET", "/campaigns").status_code == 404
+def test_only_the_order_api_and_campaigns_of_v0_are_simulated(v0: Api) -> None:
+    assert v0("GET", "/campaigns").status_code == 200
     assert v0("GET", "/products").status_code == 404
+    assert v0("GET", "/customers").status_code == 404
 
 
 def test_cancel_releases_the_reservation_cancels_open_payments_and_logs_it(v0: Api, v1: Api) -> None:

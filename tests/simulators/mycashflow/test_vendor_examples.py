@@ -79,8 +79,9 @@ def test_the_walk_finds_the_vendors_own_examples() -> None:
     found = {case.id for case in CASES}
     # V5's POST /products body, V7's POST /webhooks body, V1's banner-group parameters and bodies
     assert {"mycashflow:createProduct", "mycashflow:createWebhook", "mycashflow:listBannerGroups"} <= found
-    assert {"mycashflow_v0:listOrders", "mycashflow_v0:quickProcessOrder"} <= found
-    assert len(found) == 40
+    # T1's GET /api/v0/campaigns?page_size=1000 (the connector's own page size, as the parameter example)
+    assert {"mycashflow_v0:listOrders", "mycashflow_v0:quickProcessOrder", "mycashflow_v0:listCampaigns"} <= found
+    assert len(found) == 41
 
 
 @pytest.mark.parametrize(("method", "url", "query", "body"), CASES)

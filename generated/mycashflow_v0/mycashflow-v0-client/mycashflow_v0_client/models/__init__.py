@@ -3,6 +3,9 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .activate_order_payment_response_200 import ActivateOrderPaymentResponse200
+from .campaign import Campaign
+from .campaign_expand import CampaignExpand
+from .campaign_prices_item import CampaignPricesItem
 from .cancel_order_response_200 import CancelOrderResponse200
 from .complete_order_shipment_response_200 import CompleteOrderShipmentResponse200
 from .customer_information import CustomerInformation
@@ -11,6 +14,7 @@ from .errors import Errors
 from .get_order_payment_response_200 import GetOrderPaymentResponse200
 from .get_order_response_200 import GetOrderResponse200
 from .get_order_shipment_response_200 import GetOrderShipmentResponse200
+from .list_campaigns_response_200 import ListCampaignsResponse200
 from .list_order_shipments_response_200 import ListOrderShipmentsResponse200
 from .list_orders_response_200 import ListOrdersResponse200
 from .list_orders_sort import ListOrdersSort
@@ -37,9 +41,13 @@ from .shipment_status import ShipmentStatus
 from .shipping_address import ShippingAddress
 from .tax_row import TaxRow
 from .tax_summary import TaxSummary
+from .visibility import Visibility
 
 __all__ = (
     "ActivateOrderPaymentResponse200",
+    "Campaign",
+    "CampaignExpand",
+    "CampaignPricesItem",
     "CancelOrderResponse200",
     "CompleteOrderShipmentResponse200",
     "CustomerInformation",
@@ -48,6 +56,7 @@ __all__ = (
     "GetOrderPaymentResponse200",
     "GetOrderResponse200",
     "GetOrderShipmentResponse200",
+    "ListCampaignsResponse200",
     "ListOrderShipmentsResponse200",
     "ListOrdersResponse200",
     "ListOrdersSort",
@@ -74,4 +83,5 @@ __all__ = (
     "ShippingAddress",
     "TaxRow",
     "TaxSummary",
+    "Visibility",
 )

@@ -90,6 +90,14 @@ def _parse(
 
         return response_422
 
+    if response.status_code == 500:
+        _body = response.json()
+        response_500 = ErrorResponse.from_dict(_body)
+        if response_500._deviations:
+            absorb(response_500, "", _devs)
+
+        return response_500
+
     if response.is_success:
         # Any 2xx whose body fits is a success: MyCashflow says a successful create answers "200 OK"
         # where its spec documents 201 (shared/reference/mycashflow.md, section 3).
@@ -137,6 +145,7 @@ def _build_response(
         or response.status_code == 406
         or response.status_code == 409
         or response.status_code == 422
+        or response.status_code == 500
     ):
         raise errors.UnexpectedStatus(response.status_code, response.content)
     return Response(
@@ -169,7 +178,9 @@ def sync_detailed(
     """Activate a payment
 
      Activate the payment (used only with Klarna payments, when the payment transaction status is
-    PENDING_ACTIVATION). The payment status after marking unpaid is PAID.
+    PENDING_ACTIVATION). The payment status after marking unpaid is PAID. Klarna can refuse the
+    activation (the payment was activated in Klarna's own portal already, or its reservation expired);
+    the action then fails.
 
     Args:
         order_id (int):
@@ -204,7 +215,9 @@ def sync(
     """Activate a payment
 
      Activate the payment (used only with Klarna payments, when the payment transaction status is
-    PENDING_ACTIVATION). The payment status after marking unpaid is PAID.
+    PENDING_ACTIVATION). The payment status after marking unpaid is PAID. Klarna can refuse the
+    activation (the payment was activated in Klarna's own portal already, or its reservation expired);
+    the action then fails.
 
     Args:
         order_id (int):
@@ -239,7 +252,9 @@ async def asyncio_detailed(
     """Activate a payment
 
      Activate the payment (used only with Klarna payments, when the payment transaction status is
-    PENDING_ACTIVATION). The payment status after marking unpaid is PAID.
+    PENDING_ACTIVATION). The payment status after marking unpaid is PAID. Klarna can refuse the
+    activation (the payment was activated in Klarna's own portal already, or its reservation expired);
+    the action then fails.
 
     Args:
         order_id (int):
@@ -272,7 +287,9 @@ async def asyncio(
     """Activate a payment
 
      Activate the payment (used only with Klarna payments, when the payment transaction status is
-    PENDING_ACTIVATION). The payment status after marking unpaid is PAID.
+    PENDING_ACTIVATION). The payment status after marking unpaid is PAID. Klarna can refuse the
+    activation (the payment was activated in Klarna's own portal already, or its reservation expired);
+    the action then fails.
 
     Args:
         order_id (int):

@@ -100,6 +100,14 @@ def _parse(
 
         return response_422
 
+    if response.status_code == 500:
+        _body = response.json()
+        response_500 = ErrorResponse.from_dict(_body)
+        if response_500._deviations:
+            absorb(response_500, "", _devs)
+
+        return response_500
+
     if response.is_success:
         # Any 2xx whose body fits is a success: MyCashflow says a successful create answers "200 OK"
         # where its spec documents 201 (shared/reference/mycashflow.md, section 3).
@@ -147,6 +155,7 @@ def _build_response(
         or response.status_code == 406
         or response.status_code == 409
         or response.status_code == 422
+        or response.status_code == 500
     ):
         raise errors.UnexpectedStatus(response.status_code, response.content)
     return Response(
@@ -179,7 +188,8 @@ def sync_detailed(
     """Quick-process an order
 
      Run the quick processing for an order. Only orders with exactly one payment transaction can be quick
-    processed through the API.
+    processed through the API. Activating the payment is part of it; an activation error fails the
+    processing unless `ignore_payment_activation_errors` is set.
 
     Args:
         order_id (int):
@@ -215,7 +225,8 @@ def sync(
     """Quick-process an order
 
      Run the quick processing for an order. Only orders with exactly one payment transaction can be quick
-    processed through the API.
+    processed through the API. Activating the payment is part of it; an activation error fails the
+    processing unless `ignore_payment_activation_errors` is set.
 
     Args:
         order_id (int):
@@ -251,7 +262,8 @@ async def asyncio_detailed(
     """Quick-process an order
 
      Run the quick processing for an order. Only orders with exactly one payment transaction can be quick
-    processed through the API.
+    processed through the API. Activating the payment is part of it; an activation error fails the
+    processing unless `ignore_payment_activation_errors` is set.
 
     Args:
         order_id (int):
@@ -285,7 +297,8 @@ async def asyncio(
     """Quick-process an order
 
      Run the quick processing for an order. Only orders with exactly one payment transaction can be quick
-    processed through the API.
+    processed through the API. Activating the payment is part of it; an activation error fails the
+    processing unless `ignore_payment_activation_errors` is set.
 
     Args:
         order_id (int):
