@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime
 import json
 import shutil
@@ -125,3 +126,37 @@ SCRIPTS = [("/venv/bin/mash-simulator", "mash"), ("C:/venv/Scripts/mycashflow-si
 def test_a_console_script_serves_the_api_it_is_named_after(script: str, api: str) -> None:
     assert api_of(script) == api
     assert api in load_apis(ROOT) and load_apis(ROOT)[api].simulator
+
+
+def _first_party_imports(package: Path, first_party: set[str]) -> set[str]:
+    """Top-level names of the repository's own packages that modules under `package` import (absolute imports)."""
+    found: set[str] = set()
+    for module in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            found.update(name.split(".")[0] for name in names if name.split(".")[0] in first_party)
+    return found
+
+
+def test_every_first_party_import_of_a_wheel_ships_in_it_or_in_a_distribution_it_depends_on(
+    dists: dict[str, Distribution],
+) -> None:
+    """The wheels are installed without the repository: a package imported but shipped nowhere it can reach
+    fails only there (sdk_runtime came to import strict_url, which no wheel held)."""
+    first_party = {path.name for path in (ROOT / "src").iterdir() if (path / "__init__.py").exists()}
+    first_party |= {name for dist in dists.values() for name in dist.packages}
+    by_requirement = {f"{dist.name}=={dist.version}": dist for dist in dists.values()}
+
+    def reachable(dist: Distribution) -> set[str]:
+        names = set(dist.packages)
+        for requirement in dist.dependencies:
+            if requirement in by_requirement:
+                names |= reachable(by_requirement[requirement])
+        return names
+
+    for dist in dists.values():
+        imported = set().union(*(_first_party_imports(path, first_party) for path in dist.packages.values()))
+        missing = imported - reachable(dist)
+        assert not missing, f"{dist.name} imports {sorted(missing)}, which neither it nor its dependencies ship"
