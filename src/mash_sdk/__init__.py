@@ -1,6 +1,7 @@
 """The Mash eCommerce API client: `Mash` plus typed errors, for the functions in `mash_client.api`."""
 
 from sdk_runtime import ConfigurationError, RetryPolicy
+from sdk_runtime._public import publish_names as _publish_names
 
 from ._client import PRODUCTION_URL, Mash
 from ._errors import (
@@ -38,10 +39,4 @@ __all__ = [
 ]
 
 
-# Tracebacks and reprs name the public path (`mash_sdk.X`, not `mash_sdk._mod.X`), as httpx does; names
-# re-exported from another package keep theirs.
-for _name in __all__:
-    _value = globals()[_name]
-    if getattr(_value, "__module__", "").startswith("mash_sdk."):
-        _value.__module__ = "mash_sdk"
-del _name, _value
+_publish_names(__name__, globals(), __all__)

@@ -1,6 +1,7 @@
 """The MyCashflow API client: `MyCashflow`, typed errors and pagination, for `mycashflow_client.api`."""
 
 from sdk_runtime import ConfigurationError, RetryPolicy
+from sdk_runtime._public import publish_names as _publish_names
 
 from ._client import API_VERSIONS, STORE_URL, MyCashflow, store_url
 from ._errors import (
@@ -42,10 +43,4 @@ __all__ = [
 ]
 
 
-# Tracebacks and reprs name the public path (`mycashflow_sdk.X`, not `mycashflow_sdk._mod.X`), as httpx does; names
-# re-exported from another package keep theirs.
-for _name in __all__:
-    _value = globals()[_name]
-    if getattr(_value, "__module__", "").startswith("mycashflow_sdk."):
-        _value.__module__ = "mycashflow_sdk"
-del _name, _value
+_publish_names(__name__, globals(), __all__)

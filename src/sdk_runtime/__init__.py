@@ -6,6 +6,7 @@ from ._env import EnvVar, read_env
 from ._errors import APIError, CallLimitError, ConfigurationError, DeadlineExceeded, ResponseTooLarge
 from ._limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, CallLimits
 from ._logging import RedactQueryFilter, install_log_redaction, redact_query_values
+from ._public import publish_names as _publish_names
 from ._retry import RetryPolicy, RetryTransport
 from ._tls import Verify
 from ._url import InsecureURLError, Origin, check_base_url, parse_origin, redact_url
@@ -41,10 +42,4 @@ __all__ = [
 ]
 
 
-# Tracebacks and reprs name the public path (`sdk_runtime.X`, not `sdk_runtime._mod.X`), as httpx does; names
-# re-exported from another package keep theirs.
-for _name in __all__:
-    _value = globals()[_name]
-    if getattr(_value, "__module__", "").startswith("sdk_runtime."):
-        _value.__module__ = "sdk_runtime"
-del _name, _value
+_publish_names(__name__, globals(), __all__)

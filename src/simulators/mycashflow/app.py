@@ -3,6 +3,8 @@ generated/mycashflow_v0/openapi.yaml (the order API public integrations use) und
 
 from __future__ import annotations
 
+import dataclasses
+
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .._serving import (
@@ -81,16 +83,12 @@ def create_app(
         control=control_hooks(state, rules, seed, products),
         observe=webhook_observer(state, resources, rules, harness.outbox, V1_TOPICS),
     )
-    v0 = ApiBinding(
+    # v0 is the same store (users, errors, request handling) with its own operations; the control API is v1's.
+    v0 = dataclasses.replace(
+        binding,
         spec=v0_spec,
         handlers=make_v0_handlers(state, v0_spec, rules),
-        authenticate=gate.authenticate,
-        render_failure=render_failure,
-        domain_error=McfError,
-        render_error=render_error,
-        render_invalid=render_invalid,
-        require_accept_json=False,
-        require_json_content_type=False,
+        control=None,
         observe=webhook_observer(state, resources, rules, harness.outbox, V0_TOPICS),
     )
     versions = _Versions(
