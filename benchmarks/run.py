@@ -9,8 +9,9 @@ import os
 import platform
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from ._measure import Figure
+from ._measure import Figure, Stats
 from .client_overhead import in_process
 from .contract import contract_figures, contract_rate
 from .journal_cost import journal_cost
@@ -69,6 +70,21 @@ def render(figures: list[Figure], machine: dict[str, object]) -> str:
     return "\n".join(lines + (["", *notes] if notes else [])) + "\n"
 
 
+def _figure(data: dict[str, Any]) -> Figure:
+    """A row read back from BENCHMARKS.json."""
+    fields = {key: value for key, value in data.items() if key != "ratio"}
+    for key in ("ours", "anchor"):
+        fields[key] = Stats(**fields[key]) if fields.get(key) is not None else None
+    return Figure(**fields)
+
+
+def merged(previous: list[dict[str, Any]], figures: list[Figure]) -> list[Figure]:
+    """The rows of an earlier run with those measured again replaced (same name, same place), new ones appended."""
+    fresh = {figure.name: figure for figure in figures}
+    rows = [fresh.pop(row["name"]) if row["name"] in fresh else _figure(row) for row in previous]
+    return rows + [figure for figure in figures if figure.name in fresh]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one short repetition of everything (CI)")
@@ -103,9 +119,11 @@ def main() -> None:
         print(f"running {name} …", flush=True)
         figures += group()
     machine = _machine()
-    table = render(figures, machine)
-    print(table)
+    print(render(figures, machine))
     output = ROOT / ("BENCHMARKS.quick.json" if args.quick else "BENCHMARKS.json")
+    if args.only and output.exists():  # a partial run replaces its own rows and keeps every other one
+        figures = merged(json.loads(output.read_text(encoding="utf-8"))["figures"], figures)
+    table = render(figures, machine)
     output.write_text(json.dumps({"machine": machine, "figures": [f.as_dict() for f in figures]}, indent=2) + "\n")
     if args.write_markdown and not args.quick:
         markdown = ROOT / "BENCHMARKS.md"
