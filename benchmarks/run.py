@@ -88,6 +88,31 @@ def merged(previous: dict[str, Any], figures: list[Figure], only: str, machine: 
     return {"machine": previous.get("machine", machine), "partial_runs": partial, "figures": rows}
 
 
+def merged_markdown(text: str, figures: list[Figure], machine: dict[str, object]) -> str:
+    """BENCHMARKS.md after a partial run: each fresh row (and its note) replaces the line of the same figure or
+    is added after the last row (note); every other line, hand-written annotations included, stays as it is."""
+    fresh = render(figures, machine).splitlines()
+    head, marker, kept = text.partition(KEPT)  # below the marker: written by hand, never touched
+    lines = head.rstrip("\n").splitlines()
+    for figure in figures:
+        for prefix in (f"| {figure.name} |", f"- {figure.name}: "):
+            new = next((line for line in fresh if line.startswith(prefix)), None)
+            if new is None:
+                continue
+            at = next((index for index, line in enumerate(lines) if line.startswith(prefix)), None)
+            if at is not None:
+                lines[at] = new
+                continue
+            kind = prefix[:2]  # "| " a table row, "- " a note
+            last = max((index for index, line in enumerate(lines) if line.startswith(kind)), default=None)
+            if last is None:  # a first note: after the table, below one blank line
+                last = max(index for index, line in enumerate(lines) if line.startswith("| "))
+                lines.insert(last + 1, "")
+                last += 1
+            lines.insert(last + 1, new)
+    return "\n".join(lines) + "\n" + (f"\n{marker}{kept}" if marker else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one short repetition of everything (CI)")
@@ -131,7 +156,10 @@ def main() -> None:
     for run in result.get("partial_runs", []):
         table += f"\nRows of `--only {run['only']}`: measured {run['machine']['date']} on the same kind of machine.\n"
     output.write_text(json.dumps({**result, "figures": [f.as_dict() for f in result["figures"]]}, indent=2) + "\n")
-    if args.write_markdown and not args.quick:
+    if args.write_markdown and not args.quick and args.only and (ROOT / "BENCHMARKS.md").exists():
+        markdown = ROOT / "BENCHMARKS.md"
+        markdown.write_text(merged_markdown(markdown.read_text(encoding="utf-8"), figures, machine), encoding="utf-8")
+    elif args.write_markdown and not args.quick:
         markdown = ROOT / "BENCHMARKS.md"
         # What follows the marker (e.g. the contract suite's profile) is written by hand and kept.
         kept = markdown.read_text(encoding="utf-8").partition(KEPT)[2] if markdown.exists() else ""
