@@ -71,18 +71,46 @@ def render(figures: list[Figure], machine: dict[str, object]) -> str:
 
 
 def _figure(data: dict[str, Any]) -> Figure:
-    """A row read back from BENCHMARKS.json."""
+    """A row of BENCHMARKS.json back as a Figure (its stored ratio is recomputed)."""
     fields = {key: value for key, value in data.items() if key != "ratio"}
-    for key in ("ours", "anchor"):
-        fields[key] = Stats(**fields[key]) if fields.get(key) is not None else None
+    for side in ("ours", "anchor"):
+        fields[side] = Stats(**fields[side]) if fields[side] is not None else None
     return Figure(**fields)
 
 
-def merged(previous: list[dict[str, Any]], figures: list[Figure]) -> list[Figure]:
-    """The rows of an earlier run with those measured again replaced (same name, same place), new ones appended."""
+def merged(previous: dict[str, Any], figures: list[Figure], only: str, machine: dict[str, object]) -> dict[str, Any]:
+    """A partial run (`--only`) in BENCHMARKS.json: its rows replace the rows of the same name (or are added at
+    the end), every other row is kept as it was measured; `partial_runs` says which rows came when."""
     fresh = {figure.name: figure for figure in figures}
-    rows = [fresh.pop(row["name"]) if row["name"] in fresh else _figure(row) for row in previous]
-    return rows + [figure for figure in figures if figure.name in fresh]
+    kept = [_figure(row) for row in previous.get("figures", [])]
+    rows = [fresh.pop(figure.name, figure) for figure in kept] + list(fresh.values())
+    partial = [*previous.get("partial_runs", []), {"only": only, "machine": machine}]
+    return {"machine": previous.get("machine", machine), "partial_runs": partial, "figures": rows}
+
+
+def merged_markdown(text: str, figures: list[Figure], machine: dict[str, object]) -> str:
+    """BENCHMARKS.md after a partial run: each fresh row (and its note) replaces the line of the same figure or
+    is added after the last row (note); every other line, hand-written annotations included, stays as it is."""
+    fresh = render(figures, machine).splitlines()
+    head, marker, kept = text.partition(KEPT)  # below the marker: written by hand, never touched
+    lines = head.rstrip("\n").splitlines()
+    for figure in figures:
+        for prefix in (f"| {figure.name} |", f"- {figure.name}: "):
+            new = next((line for line in fresh if line.startswith(prefix)), None)
+            if new is None:
+                continue
+            at = next((index for index, line in enumerate(lines) if line.startswith(prefix)), None)
+            if at is not None:
+                lines[at] = new
+                continue
+            kind = prefix[:2]  # "| " a table row, "- " a note
+            last = max((index for index, line in enumerate(lines) if line.startswith(kind)), default=None)
+            if last is None:  # a first note: after the table, below one blank line
+                last = max(index for index, line in enumerate(lines) if line.startswith("| "))
+                lines.insert(last + 1, "")
+                last += 1
+            lines.insert(last + 1, new)
+    return "\n".join(lines) + "\n" + (f"\n{marker}{kept}" if marker else "")
 
 
 def main() -> None:
@@ -121,11 +149,17 @@ def main() -> None:
     machine = _machine()
     print(render(figures, machine))
     output = ROOT / ("BENCHMARKS.quick.json" if args.quick else "BENCHMARKS.json")
-    if args.only and output.exists():  # a partial run replaces its own rows and keeps every other one
-        figures = merged(json.loads(output.read_text(encoding="utf-8"))["figures"], figures)
-    table = render(figures, machine)
-    output.write_text(json.dumps({"machine": machine, "figures": [f.as_dict() for f in figures]}, indent=2) + "\n")
-    if args.write_markdown and not args.quick:
+    result: dict[str, Any] = {"machine": machine, "figures": figures}
+    if args.only and not args.quick and output.exists():  # the other rows stay: BENCHMARKS.md shows them all
+        result = merged(json.loads(output.read_text(encoding="utf-8")), figures, args.only, machine)
+    table = render(result["figures"], result["machine"])
+    for run in result.get("partial_runs", []):
+        table += f"\nRows of `--only {run['only']}`: measured {run['machine']['date']} on the same kind of machine.\n"
+    output.write_text(json.dumps({**result, "figures": [f.as_dict() for f in result["figures"]]}, indent=2) + "\n")
+    if args.write_markdown and not args.quick and args.only and (ROOT / "BENCHMARKS.md").exists():
+        markdown = ROOT / "BENCHMARKS.md"
+        markdown.write_text(merged_markdown(markdown.read_text(encoding="utf-8"), figures, machine), encoding="utf-8")
+    elif args.write_markdown and not args.quick:
         markdown = ROOT / "BENCHMARKS.md"
         # What follows the marker (e.g. the contract suite's profile) is written by hand and kept.
         kept = markdown.read_text(encoding="utf-8").partition(KEPT)[2] if markdown.exists() else ""
