@@ -234,6 +234,14 @@ def test_search_finds_an_operation_by_its_operation_id(browser: webdriver.Chrome
     assert urlsplit(first.get_attribute("href") or "").path.endswith(wanted), "the operation is not the first hit"
 
 
+def test_the_benchmarks_page_shows_its_chart(browser: webdriver.Chrome, base_url: str) -> None:
+    browser.get(urljoin(base_url, "benchmarks/"))
+    chart = WebDriverWait(browser, 20).until(
+        expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, "img[src$='benchmarks.svg']"))
+    )
+    assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", chart) > 500
+
+
 def test_screenshots_of_the_home_page_and_an_operation_page(browser: webdriver.Chrome, base_url: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pages = next(pages for pages in _site().operations.values() if pages)
