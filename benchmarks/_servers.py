@@ -15,7 +15,7 @@ from pathlib import Path
 
 from simulators._serving.runner import free_port
 
-__all__ = ["WrkResult", "ensure_prism", "ensure_wrk", "free_port", "rss_mib", "running", "wrk"]
+__all__ = ["WrkResult", "cpu_seconds", "ensure_prism", "ensure_wrk", "free_port", "rss_mib", "running", "wrk"]
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = ROOT / ".bench-tools"
@@ -59,6 +59,14 @@ def rss_mib(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) a process has used so far (Linux /proc/<pid>/stat)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ": the comm may hold spaces
+    utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5), in clock ticks
+    return (utime + stime) / os.sysconf("SC_CLK_TCK")
 
 
 def ensure_wrk() -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy as copy_module
+import datetime
 import email.utils
 import logging
 import random
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from ._errors import CallLimitError
 from ._limits import CallLimits, Deadline, guard_response
 from ._tls import Verify, is_tls_verification_failure, ssl_context
 
@@ -84,13 +86,36 @@ class RetryPolicy:
 class _Attempts:
     """The retry decisions for one request, shared by the sync and the async path."""
 
-    def __init__(self, policy: RetryPolicy, request: httpx.Request, deadline: Deadline) -> None:
+    def __init__(
+        self, policy: RetryPolicy, request: httpx.Request, deadline: Deadline, log: logging.Logger | None
+    ) -> None:
         self.policy = policy
         self.request = request
         self.deadline = deadline
+        self.log = log  # None unless DEBUG is on for it: then no attempt is timed or logged
         self.retries = 0
         self.waited = 0.0
         self.repeatable = request.method in policy.methods
+
+    def after_response(self, response: httpx.Response, started: float) -> float | None:
+        """The wait before repeating after `response`, or None to keep it."""
+        if self.log is not None:
+            _log_attempt(self.log, self.request, response, started, self)
+        return self.wait_after(response)
+
+    def after_error(self, error: Exception, started: float) -> float | None:
+        """The wait before repeating after `error` (sending, or reading the body), or None to raise it."""
+        if self.log is not None:
+            _log_attempt(self.log, self.request, error, started, self)
+        if isinstance(error, CallLimitError):
+            return None  # the call's own limits are final
+        if isinstance(error, httpx.TimeoutException):
+            self.deadline.check_after(error)
+        return self.wait_after(error)
+
+    def may_repeat(self) -> bool:
+        """Whether a failure from here on could still be repeated (else the body is left to the caller to read)."""
+        return self.repeatable and self.retries < self.policy.max_retries
 
     def wait_after(self, outcome: httpx.Response | Exception) -> float | None:
         """Seconds to wait before the next attempt, or None to stop and surface `outcome`."""
@@ -131,6 +156,18 @@ class _Attempts:
     def _where(self) -> tuple[str, str]:
         # Method and URL without the query: never a header, so never the Authorization header.
         return self.request.method, str(self.request.url.copy_with(query=None, fragment=None))
+
+
+# What a body read can fail with after the head came: the connection dropped or stalled half-way (httpx
+# maps both to these), or a call limit (CallLimitError: never repeated, see `_Attempts.after_error`).
+_BODY_ERRORS = (httpx.TransportError, CallLimitError)
+
+
+def _read_at(response: httpx.Response, started: float) -> httpx.Response:
+    """`response`, read whole by the transport: httpx sets `elapsed` when the stream it wraps is closed,
+    which a body read here has already done, so it is set here (as httpx measures it: to the end of the body)."""
+    response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+    return response
 
 
 # Headers in which servers and the proxies in front of them name a request, most specific first.
@@ -243,59 +280,57 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         transport = self._sync_transport()
         deadline = Deadline(self.limits.deadline, request)
-        attempts = _Attempts(self.policy, request, deadline)
-        debug = self.log.isEnabledFor(logging.DEBUG)
+        attempts = _Attempts(self.policy, request, deadline, self.log if self.log.isEnabledFor(logging.DEBUG) else None)
         while True:
             deadline.narrow()
-            started = time.perf_counter() if debug else 0.0
+            started = time.perf_counter()
             try:
                 response = transport.handle_request(request)
-            except httpx.TimeoutException as err:
-                if debug:
-                    _log_attempt(self.log, request, err, started, attempts)
-                deadline.check_after(err)
-                if (wait := attempts.wait_after(err)) is None:
-                    raise
             except Exception as err:
-                if debug:
-                    _log_attempt(self.log, request, err, started, attempts)
-                if (wait := attempts.wait_after(err)) is None:
+                if (wait := attempts.after_error(err, started)) is None:
                     raise
             else:
-                if debug:
-                    _log_attempt(self.log, request, response, started, attempts)
-                if (wait := attempts.wait_after(response)) is None:
-                    return guard_response(response, self.limits, deadline)
-                response.close()
+                if (wait := attempts.after_response(response, started)) is not None:
+                    response.close()
+                else:
+                    guarded = guard_response(response, self.limits, deadline)
+                    if not attempts.may_repeat():
+                        return guarded
+                    try:  # read here, where a body that stops half-way can still be repeated
+                        guarded.read()
+                    except _BODY_ERRORS as err:
+                        if (wait := attempts.after_error(err, started)) is None:
+                            raise
+                    else:
+                        return _read_at(guarded, started)
             self.policy.sleep(wait)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         transport = self._async_transport()
         deadline = Deadline(self.limits.deadline, request)
-        attempts = _Attempts(self.policy, request, deadline)
-        debug = self.log.isEnabledFor(logging.DEBUG)
+        attempts = _Attempts(self.policy, request, deadline, self.log if self.log.isEnabledFor(logging.DEBUG) else None)
         while True:
             deadline.narrow()
-            started = time.perf_counter() if debug else 0.0
+            started = time.perf_counter()
             try:
                 response = await transport.handle_async_request(request)
-            except httpx.TimeoutException as err:
-                if debug:
-                    _log_attempt(self.log, request, err, started, attempts)
-                deadline.check_after(err)
-                if (wait := attempts.wait_after(err)) is None:
-                    raise
             except Exception as err:
-                if debug:
-                    _log_attempt(self.log, request, err, started, attempts)
-                if (wait := attempts.wait_after(err)) is None:
+                if (wait := attempts.after_error(err, started)) is None:
                     raise
             else:
-                if debug:
-                    _log_attempt(self.log, request, response, started, attempts)
-                if (wait := attempts.wait_after(response)) is None:
-                    return guard_response(response, self.limits, deadline)
-                await response.aclose()
+                if (wait := attempts.after_response(response, started)) is not None:
+                    await response.aclose()
+                else:
+                    guarded = guard_response(response, self.limits, deadline)
+                    if not attempts.may_repeat():
+                        return guarded
+                    try:  # read here, where a body that stops half-way can still be repeated
+                        await guarded.aread()
+                    except _BODY_ERRORS as err:
+                        if (wait := attempts.after_error(err, started)) is None:
+                            raise
+                    else:
+                        return _read_at(guarded, started)
             await self.policy.async_sleep(wait)
 
     def close(self) -> None:

@@ -124,6 +124,8 @@ class Journal:
         self.size = size
         self._entries: deque[tuple[Any, ...]] = deque(maxlen=size or 1)
         self._seq = 0
+        # Wall-clock time of an entry = its perf_counter reading + this offset: one clock read per request.
+        self._wall_offset = time.time() - time.perf_counter()
 
     @property
     def enabled(self) -> bool:
@@ -149,18 +151,18 @@ class Journal:
             request = _CUT
         if response is not None and len(response) > MAX_BODY_KEPT:
             response = _CUT
-        duration = time.perf_counter() - started
         self._entries.append(
-            (self._seq, time.time(), operation, method, path, status, duration, request, response, fault)
+            (self._seq, time.perf_counter(), operation, method, path, status, started, request, response, fault)
         )
 
     def clear(self) -> None:
         self._entries.clear()
 
     def __iter__(self) -> Iterator[JournalEntry]:
-        for seq, at, operation, method, path, status, duration, request, response, fault in list(self._entries):
+        offset = self._wall_offset
+        for seq, ended, operation, method, path, status, started, request, response, fault in list(self._entries):
             yield JournalEntry(
-                seq, at, operation, method, path, status, duration * 1000,
+                seq, ended + offset, operation, method, path, status, (ended - started) * 1000,
                 None if request is _CUT else request, None if response is _CUT else response, fault,
                 request is _CUT, response is _CUT,
             )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Literal
 
 import httpx
@@ -187,3 +187,53 @@ def test_a_sync_only_transport_refuses_async_requests(clock: Clock) -> None:
 
     with pytest.raises(TypeError, match="SyncOnly cannot send asynchronous requests"):
         send("async", RetryTransport(SyncOnly(), clock.policy()))
+
+
+class _StopsHalfWay(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body whose connection drops after its first chunk, as a server that dies mid-answer."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b'{"half": '
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b'{"half": '
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+
+def _half_then_whole(calls: list[int]) -> httpx.MockTransport:
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) == 1:
+            return httpx.Response(200, headers={"content-type": "application/json"}, stream=_StopsHalfWay())
+        return httpx.Response(200, json={"whole": True})
+
+    return httpx.MockTransport(answer)
+
+
+def test_a_get_whose_body_stops_half_way_is_repeated_and_its_elapsed_is_set(clock: Clock) -> None:
+    calls: list[int] = []
+    with httpx.Client(transport=RetryTransport(_half_then_whole(calls), clock.policy())) as client:
+        response = client.get("https://api.example/orders/1")
+    assert response.json() == {"whole": True} and len(calls) == 2
+    assert response.elapsed.total_seconds() >= 0  # httpx raises here if nobody set it
+
+
+def test_an_async_get_whose_body_stops_half_way_is_repeated(clock: Clock) -> None:
+    calls: list[int] = []
+
+    async def run() -> httpx.Response:
+        async with httpx.AsyncClient(transport=RetryTransport(_half_then_whole(calls), clock.policy())) as client:
+            return await client.get("https://api.example/orders/1")
+
+    assert asyncio.run(run()).json() == {"whole": True} and len(calls) == 2
+
+
+def test_a_post_whose_body_stops_half_way_is_not_repeated(clock: Clock) -> None:
+    calls: list[int] = []
+    with (
+        httpx.Client(transport=RetryTransport(_half_then_whole(calls), clock.policy())) as client,
+        pytest.raises(httpx.RemoteProtocolError),
+    ):
+        client.post("https://api.example/orders", json={})
+    assert len(calls) == 1

@@ -6,6 +6,7 @@ honoured (the wait is measured), and the retry budget is respected.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 
@@ -183,3 +184,26 @@ def test_mycashflow_reads_recover_from_429_with_retry_after() -> None:
         statuses = [e["status"] for e in sim.journal.requests(operation="listProducts")]
     assert listed.status_code == 200 and waited >= 1.0
     assert statuses == [429, 200]
+
+
+def test_a_get_whose_body_stops_half_way_is_repeated_and_recovers(served: str, sim: SimulatorControl) -> None:
+    with _mash(served, timeout=0.5) as mash:
+        order_id = _created(mash, "E2E-PARTIAL-ONCE")
+        sim.faults.add("op=getOrder,kind=hang,partial=yes,ms=3000,times=1")
+        fetched = get_order.sync(order_id=order_id, client=mash)
+    assert isinstance(fetched, OrderResult) and fetched.client_order_id == "E2E-PARTIAL-ONCE"
+    assert sim.journal.count(operation="getOrder") == 2
+
+
+def test_an_async_get_whose_body_stops_half_way_is_repeated(served: str, sim: SimulatorControl) -> None:
+    with _mash(served, timeout=0.5) as mash:
+        order_id = _created(mash, "E2E-PARTIAL-ASYNC")
+    sim.faults.add("op=getOrder,kind=hang,partial=yes,ms=3000,times=1")
+
+    async def fetch() -> object:
+        async with _mash(served, timeout=0.5) as mash:
+            return await get_order.asyncio(order_id=order_id, client=mash)
+
+    fetched = asyncio.run(fetch())
+    assert isinstance(fetched, OrderResult) and fetched.client_order_id == "E2E-PARTIAL-ASYNC"
+    assert sim.journal.count(operation="getOrder") == 2
