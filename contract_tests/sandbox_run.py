@@ -17,11 +17,13 @@ import atexit
 import json
 import math
 import os
+import signal
 import threading
 from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import FrameType
 from typing import IO, Any
 
 import httpx
@@ -145,6 +147,7 @@ class SandboxRun:
         if self.fronts:
             stack.callback(self.finish)  # entered after the proxies: runs while they still serve
             atexit.register(self.finish)
+            _terminate_as_interrupt(stack)
         return fronted
 
     def _front(self, target: Target, stack: ExitStack) -> Target:
@@ -226,6 +229,22 @@ class SandboxRun:
             f"  recorded {front.report.exchanges} exchange(s): {front.cassette.name}, {md_path.name}, cleanup.json"
         )
         return lines
+
+
+def _terminate_as_interrupt(stack: ExitStack) -> None:
+    """SIGTERM (a CI job cancelled) ends the run as Ctrl-C does, so pytest finishes the session and the cleanup runs.
+
+    Python's default for SIGTERM ends the process at once: no `finally`, no atexit. Only a default handler is
+    replaced, and only from the main thread (where signal handlers live); the old one is back when the run ends.
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        return
+    signal.signal(signal.SIGTERM, _interrupt)
+    stack.callback(signal.signal, signal.SIGTERM, signal.SIG_DFL)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def _rules(api: str) -> tuple[Any, ...]:

@@ -13,8 +13,10 @@ import copy
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -41,13 +43,20 @@ CLEANUP = "python-httpx/"  # the cleanup's own client; schemathesis sends as "sc
 RATE = 40.0
 
 
-def _contract_run(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def _contract_env(env_extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "MASH_", "MYCASHFLOW_"))}
     env = {k: v for k, v in env.items() if k.lower() not in {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}}
-    env.update(CONTRACT_TARGET="sandbox", **env_extra)
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--no-header", *args]
+    return {**env, "CONTRACT_TARGET": "sandbox", **env_extra}
+
+
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--no-header", *args]
+
+
+def _contract_run(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = _contract_env(env_extra)
     return subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False
+        _command(*args), cwd=ROOT, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False
     )
 
 
@@ -162,8 +171,9 @@ def _assert_redacted(text: str, cassette: list[dict[str, Any]]) -> None:
     assert set(re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", text)) <= {"redacted@example.invalid"}
 
 
+@pytest.mark.parametrize("stop", ["interrupt", "sigterm"])
 def test_an_interrupted_run_still_cancels_what_it_created(
-    mash_sandbox: tuple[ThrottlingSandbox, str, list[str]], tmp_path: Path
+    mash_sandbox: tuple[ThrottlingSandbox, str, list[str]], tmp_path: Path, stop: str
 ) -> None:
     sandbox, url, before = mash_sandbox
     env = {
@@ -173,16 +183,48 @@ def test_an_interrupted_run_still_cancels_what_it_created(
         "CONTRACT_SANDBOX_RECORD": str(tmp_path),
         "CONTRACT_SANDBOX_RATE": "100",
         "SANDBOX_TEST_ORDER": json.dumps(_order_body("interrupted-1")),
+        "SANDBOX_TEST_STOP": "interrupt" if stop == "interrupt" else "wait",
     }
     interrupted = str(Path(__file__).with_name("interrupted_run.py"))
-    result = _contract_run(env, "contract_tests/test_summary.py", interrupted, "--api", "mash")
-    assert result.returncode == pytest.ExitCode.INTERRUPTED, result.stdout[-3000:]
+    command = _command("contract_tests/test_summary.py", interrupted, "--api", "mash")
+    with subprocess.Popen(
+        command, cwd=ROOT, env=_contract_env(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as run:
+        if stop == "sigterm":
+            deadline = time.monotonic() + RUN_TIMEOUT_S
+            while not sandbox.created and run.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            run.send_signal(signal.SIGTERM)
+        output, _ = run.communicate(timeout=RUN_TIMEOUT_S)
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, output[-3000:]
     assert len(sandbox.created) == 1
     assert _mash_status(url, sandbox.created[0]) == "Cancelled"
-    assert "sandbox cleanup mash: 1 created, 1 cleaned" in result.stdout
+    assert "sandbox cleanup mash: 1 created, 1 cleaned" in output
     report = json.loads((tmp_path / "mash" / "cleanup.json").read_text("utf-8"))
     assert [(item["id"], item["result"]) for item in report["items"]] == [(sandbox.created[0], "cleaned")]
     assert all(_mash_status(url, order_id) == "Pending" for order_id in before)
+
+
+def test_a_retry_after_beyond_the_maximum_stops_the_run_which_fails_and_still_cleans_up(tmp_path: Path) -> None:
+    throttles = (Throttle(0, 429, lambda: "3600"),)  # once the run has created an order
+    sandbox = ThrottlingSandbox(create_mash(control=True), throttles, created_id=_mash_order)
+    with running_in_thread(sandbox) as url:
+        env = {"MASH_BASE_URL": f"{url}/api", "MASH_USERNAME": MASH_AUTH[0], "MASH_PASSWORD": MASH_AUTH[1]}
+        options = ("--sandbox-record", str(tmp_path), "--sandbox-rate", "200", "--sandbox-max-wait", "2")
+        selection = ("-k", "POST and /orders]")
+        result = _contract_run(env, "contract_tests/test_server_contract.py", "--api", "mash", *options, *selection)
+        assert result.returncode == pytest.ExitCode.TESTS_FAILED, result.stdout[-3000:]
+        assert "SANDBOX LIMIT: POST /api/orders answered 429 with Retry-After 3600 s, beyond the 2 s maximum" in (
+            result.stdout
+        )
+        assert "the sandbox run stops: " in result.stdout
+        # Nothing more was sent once it asked for an hour, but the cleanup of what the run had created.
+        [asked] = [i for i, seen in enumerate(sandbox.log) if seen.status == 429]
+        after = sandbox.log[asked + 1 :]
+        assert after and all(seen.user_agent.startswith(CLEANUP) for seen in after), after[:3]
+        assert len(sandbox.created) == 1
+        for order_id in sandbox.created:
+            assert _mash_status(url, order_id) == "Cancelled"
 
 
 def _mcf_item(method: str, path: str, body: Any) -> Any:

@@ -30,7 +30,8 @@ class Seen:
 
 @dataclass(frozen=True)
 class Throttle:
-    """Answer the `nth` request (1-based) with `status` and `Retry-After: value()` (a callable: dates go stale)."""
+    """Answer the `nth` request (1-based) with `status` and `Retry-After: value()` (a callable: dates go stale);
+    `nth` 0: the first request after something was created."""
 
     nth: int
     status: int
@@ -44,6 +45,7 @@ class ThrottlingSandbox:
     created_id: Callable[[str, str, Any], Any] | None = None  # (method, path, body) → id or None
     log: list[Seen] = field(default_factory=list)
     created: list[Any] = field(default_factory=list)
+    fired: list[Throttle] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -54,7 +56,9 @@ class ThrottlingSandbox:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         with self.lock:
             number = len(self.log) + 1
-            throttle = next((t for t in self.throttles if t.nth == number), None)
+            throttle = next((t for t in self.throttles if t.nth == number or self._after_created(t)), None)
+            if throttle is not None:
+                self.fired.append(throttle)
             self.log.append(Seen(at, scope["method"], scope["path"], headers.get("user-agent", ""), 0))
         if throttle is not None:
             await _drain(receive)
@@ -90,6 +94,9 @@ class ThrottlingSandbox:
             if found is not None:
                 with self.lock:
                     self.created.append(found)
+
+    def _after_created(self, throttle: Throttle) -> bool:
+        return throttle.nth == 0 and bool(self.created) and throttle not in self.fired
 
     def _status(self, number: int, status: int) -> None:
         with self.lock:
