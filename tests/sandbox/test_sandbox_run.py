@@ -228,46 +228,65 @@ def test_a_retry_after_beyond_the_maximum_stops_the_run_which_fails_and_still_cl
 
 
 def _mcf_item(method: str, path: str, body: Any) -> Any:
-    found = re.fullmatch(r"/api/v1/(products|brands)", path)
+    found = re.fullmatch(r"/api/v1/(products|brands|orders)", path)
     if method != "POST" or found is None or not isinstance(body, dict):
         return None
     return (found.group(1), body["data"]["id"])
 
 
+def _cleanup_requests(created: set[tuple[str, int]]) -> set[tuple[str, ...]]:
+    """What the cleanup may send: a DELETE per product and brand; per order a v1 read and the v0 cancel."""
+    expected: set[tuple[str, ...]] = set()
+    for resource, item_id in created:
+        if resource == "orders":
+            expected |= {("GET", "v1", "orders", str(item_id)), ("POST", "v0", "orders", str(item_id), "cancel")}
+        else:
+            expected.add(("DELETE", "v1", resource, str(item_id)))
+    return expected
+
+
 def test_a_mycashflow_sandbox_run_deletes_what_it_created_and_nothing_else(tmp_path: Path) -> None:
     sandbox = ThrottlingSandbox(create_mycashflow(seed=0, https_only=False, control=True), created_id=_mcf_item)
     auth = (DEFAULT_USER.email, DEFAULT_USER.api_key)
+
+    def listed(resource: str) -> dict[int, Any]:
+        answer = httpx.get(f"{url}/api/v1/{resource}", auth=auth, timeout=10).json()["data"]
+        return {item["id"]: item.get("status") for item in answer}
+
+    def status(resource: str, item_id: int) -> int:
+        return httpx.get(f"{url}/api/v1/{resource}/{item_id}", auth=auth, timeout=10).status_code
+
     with running_in_thread(sandbox) as url:
-        seeded = {
-            resource: {
-                item["id"] for item in httpx.get(f"{url}/api/v1/{resource}", auth=auth, timeout=10).json()["data"]
-            }
-            for resource in ("products", "brands")
-        }
+        seeded = {resource: listed(resource) for resource in ("products", "brands", "orders")}
         sandbox.log.clear()
         env = {
             "MYCASHFLOW_BASE_URL": f"{url}/api/v1",
+            "MYCASHFLOW_V0_BASE_URL": f"{url}/api/v0",  # the v0 API cancels the orders v1 created
             "MYCASHFLOW_USERNAME": auth[0],
             "MYCASHFLOW_API_KEY": auth[1],
             "CONTRACT_ALLOW_WRITES": "1",
             "CONTRACT_SANDBOX_RATE": "500",
         }
-        selection = ("-k", "POST and /brands] or POST and /products]")
-        args = ("contract_tests/test_server_contract.py", "--api", "mycashflow", "--sandbox-record", str(tmp_path))
+        selection = ("-k", "POST and /brands] or POST and /products] or POST and /orders]")
+        apis = ("--api", "mycashflow", "--api", "mycashflow_v0")
+        args = ("contract_tests/test_server_contract.py", *apis, "--sandbox-record", str(tmp_path))
         result = _contract_run(env, *args, *selection)
         assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
         cleanup = [seen for seen in sandbox.log if seen.user_agent.startswith(CLEANUP)]  # before this test's GETs
         report = json.loads((tmp_path / "mycashflow" / "cleanup.json").read_text("utf-8"))
-        kinds = {"createProduct": "products", "createBrand": "brands"}
+        kinds = {"createProduct": "products", "createBrand": "brands", "createOrder": "orders"}
         created = {(kinds[item["created_by"]], item["id"]) for item in report["items"]}
-        assert created == set(sandbox.created) and {kind for kind, _ in created} == {"products", "brands"}
+        assert created == set(sandbox.created) and {kind for kind, _ in created} == {"products", "brands", "orders"}
         assert report["cleaned"] == len(created) and report["not_cleaned"] == 0
         for resource, item_id in created:
-            assert httpx.get(f"{url}/api/v1/{resource}/{item_id}", auth=auth, timeout=10).status_code == 404
-        # The cleanup deleted created items only; every seeded product and brand is still there.
-        assert {(seen.method, *seen.path.split("/")[3:]) for seen in cleanup} == {
-            ("DELETE", resource, str(item_id)) for resource, item_id in created
-        }
-        for resource, ids in seeded.items():
-            for item_id in ids:
-                assert httpx.get(f"{url}/api/v1/{resource}/{item_id}", auth=auth, timeout=10).status_code == 200
+            if resource == "orders":  # never deleted: cancelled through v0
+                order = httpx.get(f"{url}/api/v1/orders/{item_id}", auth=auth, timeout=10).json()["data"]
+                assert order["status"] == "cancelled", order
+            else:
+                assert status(resource, item_id) == 404
+        # The cleanup touched created items only; every seeded product, brand and order is as it was.
+        assert {(seen.method, *seen.path.split("/")[2:]) for seen in cleanup} == _cleanup_requests(created)
+        for resource in ("products", "brands"):
+            assert all(status(resource, item_id) == 200 for item_id in seeded[resource])
+        after = listed("orders")
+        assert {item_id: after[item_id] for item_id in seeded["orders"]} == seeded["orders"]
