@@ -63,7 +63,7 @@ class SandboxOptions:
             rate=_positive(RATE_VARIABLE, env.get(RATE_VARIABLE), DEFAULT_RATE),
             max_wait_s=_positive(MAX_WAIT_VARIABLE, env.get(MAX_WAIT_VARIABLE), DEFAULT_MAX_WAIT_S, zero=True),
             worker=env.get("PYTEST_XDIST_WORKER", ""),
-            workers=max(1, int(env.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)),
+            workers=max(1, int(_positive("PYTEST_XDIST_WORKER_COUNT", env.get("PYTEST_XDIST_WORKER_COUNT"), 1))),
         )
 
 
