@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from contract_tests.cleanup import Operations, resolve_pointer
+from specforge._yaml import loads
 from specforge.apis import load_apis
 from specforge.bindings import CleanupRule, parse_bindings
 from specforge.errors import SpecforgeError
@@ -52,7 +52,7 @@ def test_a_malformed_rule_is_refused_with_its_location(cleanup: str, message: st
     contract = {
         "in_process_url": "u",
         "sandbox": {"url": "U", "credentials": ["A", "B"]},
-        "cleanup": yaml.safe_load(cleanup),
+        "cleanup": loads(cleanup, "cleanup"),
     }
     with pytest.raises(SpecforgeError, match=message) as raised:
         parse_bindings({"contract": contract}, Path("codegen/apis.yaml"), "third")
