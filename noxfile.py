@@ -25,7 +25,7 @@ CLIENT_INSTALLS = [arg for path in GENERATED_CLIENTS for arg in ("-e", path)]  #
 # (pyproject.toml, the set of generated clients), so no session re-runs `pip install` (what `-R` gives
 # ordinary nox sessions, here by default). nox has no shared-venv option, hence venv_backend "none" + this helper.
 SHARED_VENV = ROOT / ".nox" / "shared"
-SHARED_INSTALL = ["-e", ".[test,lint,sim,contract,coverage,dist]", *CLIENT_INSTALLS]
+SHARED_INSTALL = ["-e", ".[test,lint,sim,contract,coverage,dist,docs]", *CLIENT_INSTALLS]
 
 
 def _shared(session: nox.Session) -> dict[str, str]:
@@ -270,6 +270,25 @@ def build(session: nox.Session) -> None:
         env = outer | {"PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
         with session.chdir(smoke):
             session.run(str(python), "smoke.py", str(ROOT), env=env, include_outer_env=False, external=True)
+
+
+DOCS_SITE = ROOT / "build" / "docs-site"
+
+
+@nox.session(default=False, venv_backend="none")
+def docs(session: nox.Session) -> None:
+    """The docs site (mkdocs.yml): `mkdocs build --strict` into build/docs-site, then tests/website against it."""
+    _ensure_browser(session)  # tests/website/test_site_browser.py drives the headless browser
+    quiet = {"NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life banner, printed on every build
+    _run(session, "mkdocs", "build", "--strict", "--site-dir", str(DOCS_SITE), extra_env=quiet)
+    _run(
+        session,
+        "pytest",
+        "--hypothesis-profile=tests",
+        "tests/website",
+        *session.posargs,
+        extra_env={"DOCS_SITE": str(DOCS_SITE)},
+    )
 
 
 @nox.session(default=False, venv_backend="none")

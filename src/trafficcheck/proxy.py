@@ -9,6 +9,7 @@ request body beyond the cap.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -20,11 +21,13 @@ from typing import IO, Any
 from urllib.parse import parse_qsl
 
 import httpx
+import orjson
 from starlette.types import Message, Receive, Scope, Send
 
 from .check import Checked, TrafficChecker
 from .redact import redact_body, redact_headers, redact_query, redact_text
 from .report import DeviationReport
+from .upstream import AiohttpUpstream, Answer, HttpxUpstream, NoAnswer, Upstream
 
 __all__ = ["HOP_BY_HOP", "ProxyApp", "ProxyOptions"]
 
@@ -34,6 +37,7 @@ HOP_BY_HOP = frozenset(
 )
 ERROR_HEADER = "x-trafficcheck-error"
 MAX_TEXT_IN_CASSETTE = 2000  # a non-JSON body is kept as (scrubbed) text up to this many characters
+FLUSH_AFTER_S = 0.2  # the cassette reaches the disk this long after an entry at most (and at shutdown)
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,10 @@ class ProxyApp:
         self.cassette = cassette
         self.report = report
         self.say = say
-        self._client: httpx.AsyncClient | None = None
+        self._upstream: Upstream | None = None
         self._lock = threading.Lock()
         self._entries = 0
+        self._flush_pending = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -77,22 +82,45 @@ class ProxyApp:
         if too_large:
             await _answer(send, 413, f"request body beyond {self.options.max_body_bytes} bytes")
             return
-        request = self._upstream_request(scope, body)
-        status, headers, raw, decoded, error = await self._forward(request)
-        if error is not None:
-            await _answer(send, status, error)
-        else:
-            await send({"type": "http.response.start", "status": status, "headers": headers})
-            await send({"type": "http.response.body", "body": raw})
-        checked = self._check(scope, body, status if error is None else None, decoded)
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        query = scope.get("query_string", b"")
+        url = self.options.upstream + raw_path.decode("latin-1") + (("?" + query.decode("latin-1")) if query else "")
+        request_headers = [
+            (k.decode("latin-1"), v.decode("latin-1"))
+            for k, v in scope["headers"]
+            if k.decode("latin-1").lower() not in HOP_BY_HOP
+        ]
+        assert self._upstream is not None, "the proxy's lifespan did not start"
+        answer = await self._upstream.send(scope["method"], url, request_headers, body)
+        if isinstance(answer, NoAnswer):
+            await _answer(send, answer.status, answer.why)
+            checked = self._check(scope, body, None, [], b"")
+            self._record(
+                scope,
+                request_headers=request_headers,
+                body=body,
+                status=answer.status,
+                headers=[],
+                decoded=b"",
+                error=answer.why,
+                checked=checked,
+                started=started,
+            )
+            return
+        headers = _passed_on(answer, scope["method"])
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        await send({"type": "http.response.body", "body": answer.raw})
+        # Judged after the answer is on its way: the client never waits for the check, the cassette or the report.
+        decoded = _decoded(answer)
+        checked = self._check(scope, body, answer.status, answer.headers, decoded)
         self._record(
             scope,
-            request=request,
+            request_headers=request_headers,
             body=body,
-            status=status,
+            status=answer.status,
             headers=headers,
             decoded=decoded,
-            error=error,
+            error=None,
             checked=checked,
             started=started,
         )
@@ -101,67 +129,26 @@ class ProxyApp:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                self._client = httpx.AsyncClient(
-                    timeout=httpx.Timeout(self.options.timeout_s),
-                    verify=self.options.verify,
-                    follow_redirects=False,  # a redirect is an answer like any other: passed on
-                    trust_env=False,
-                    transport=self.options.transport,
+                options = self.options
+                self._upstream = (
+                    HttpxUpstream(options.transport, timeout_s=options.timeout_s, max_body_bytes=options.max_body_bytes)
+                    if options.transport is not None
+                    else AiohttpUpstream(
+                        timeout_s=options.timeout_s, max_body_bytes=options.max_body_bytes, verify=options.verify
+                    )
                 )
+                await self._upstream.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                if self._client is not None:
-                    await self._client.aclose()
+                if self._upstream is not None:
+                    await self._upstream.close()
+                self.cassette.flush()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    def _upstream_request(self, scope: Scope, body: bytes) -> httpx.Request:
-        raw_path = scope.get("raw_path") or scope["path"].encode()
-        query = scope.get("query_string", b"")
-        url = self.options.upstream + raw_path.decode("latin-1") + (("?" + query.decode("latin-1")) if query else "")
-        headers = [(k, v) for k, v in scope["headers"] if k.decode("latin-1").lower() not in HOP_BY_HOP]
-        return httpx.Request(scope["method"], url, headers=headers, content=body)
-
-    async def _forward(self, request: httpx.Request) -> tuple[int, list[tuple[bytes, bytes]], bytes, bytes, str | None]:
-        """(status, headers, raw body, decoded body, None), or (status, [], b"", b"", why) without an answer."""
-        assert self._client is not None, "the proxy's lifespan did not start"
-        try:
-            response = await self._client.send(request, stream=True)
-        except httpx.TimeoutException:
-            return 504, [], b"", b"", f"the upstream did not answer within {self.options.timeout_s} s"
-        except httpx.HTTPError as exc:
-            return 502, [], b"", b"", f"the upstream could not be reached ({type(exc).__name__})"
-        try:
-            raw = b""
-            async for chunk in response.aiter_raw():
-                raw += chunk
-                if len(raw) > self.options.max_body_bytes:
-                    return 502, [], b"", b"", f"the upstream's body is beyond {self.options.max_body_bytes} bytes"
-        except httpx.TimeoutException:
-            return 504, [], b"", b"", f"the upstream's body did not arrive within {self.options.timeout_s} s"
-        except httpx.HTTPError as exc:
-            return 502, [], b"", b"", f"the upstream's body broke off ({type(exc).__name__})"
-        finally:
-            await response.aclose()
-        # The body is passed whole (not chunked), so its length is declared again; a HEAD answer (no body) keeps
-        # the upstream's own Content-Length, which describes the body a GET would get.
-        keep_length = request.method == "HEAD"
-        headers = [
-            (name, value)
-            for name, value in response.headers.raw
-            if name.decode("latin-1").lower() not in HOP_BY_HOP and (keep_length or name.lower() != b"content-length")
-        ]
-        if not keep_length:
-            headers.append((b"content-length", str(len(raw)).encode()))
-        try:
-            copy = httpx.Response(response.status_code, headers=response.headers, stream=httpx.ByteStream(raw))
-            decoded = copy.read()
-        except httpx.DecodingError:
-            decoded = b""
-        return response.status_code, headers, raw, decoded, None
-
-    def _check(self, scope: Scope, body: bytes, status: int | None, decoded: bytes) -> Checked:
-        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    def _check(
+        self, scope: Scope, body: bytes, status: int | None, headers: list[tuple[bytes, bytes]], decoded: bytes
+    ) -> Checked:
         if status is None:  # no answer: only the request can be judged
             operation, _, refused = self.checker.match(scope["method"], scope["path"])
             if refused is not None:
@@ -171,7 +158,7 @@ class ProxyApp:
         return self.checker.check(
             method=scope["method"],
             path=scope["path"],
-            query=query,
+            query=parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True),
             request_body=body,
             status=status,
             response_body=decoded,
@@ -181,7 +168,7 @@ class ProxyApp:
         self,
         scope: Scope,
         *,
-        request: httpx.Request,
+        request_headers: list[tuple[str, str]],
         body: bytes,
         status: int,
         headers: list[tuple[bytes, bytes]],
@@ -201,7 +188,7 @@ class ProxyApp:
                 "method": scope["method"],
                 "path": redact_text(scope["path"]),
                 "query": redact_query(query),
-                "headers": redact_headers((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw),
+                "headers": redact_headers(request_headers),
                 "body": _body_for_cassette(body),
             },
             "response": None
@@ -218,15 +205,62 @@ class ProxyApp:
         with self._lock:  # one writer at a time: entries stay whole lines, numbered in the order written
             self._entries += 1
             entry = {"entry": self._entries, **entry}
-            self.cassette.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            self.cassette.flush()
+            self.cassette.write(_json_line(entry))
             self.report.add(self._entries, checked, None if error is not None else status)
+        self._flush_soon()
         shown = f"{status}" if error is None else f"{status} (proxy: {error})"
         count = len(checked.deviations)
         self.say(
             f"#{self._entries} {checked.label} [{checked.operation_id or '-'}] → {shown} · "
             f"{count} deviation{'s' if count != 1 else ''} · {elapsed_ms:.0f} ms"
         )
+
+    def _flush_soon(self) -> None:
+        """Flush the cassette within FLUSH_AFTER_S of an entry: one write per burst, not one per exchange."""
+        if self._flush_pending:
+            return
+        self._flush_pending = True
+        asyncio.get_running_loop().call_later(FLUSH_AFTER_S, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_pending = False
+        with self._lock:
+            if not self.cassette.closed:
+                self.cassette.flush()
+
+
+def _passed_on(answer: Answer, method: str) -> list[tuple[bytes, bytes]]:
+    """The answer's headers as the proxy sends them: hop-by-hop fields dropped, the body's length declared again.
+
+    The body is passed whole (not chunked), so its length is its own; a HEAD answer (no body) keeps the
+    upstream's Content-Length, which describes the body a GET would get.
+    """
+    keep_length = method == "HEAD"
+    headers = [
+        (name, value)
+        for name, value in answer.headers
+        if name.decode("latin-1").lower() not in HOP_BY_HOP and (keep_length or name.lower() != b"content-length")
+    ]
+    if not keep_length:
+        headers.append((b"content-length", str(len(answer.raw)).encode()))
+    return headers
+
+
+def _decoded(answer: Answer) -> bytes:
+    """The body as the client will read it: decoded (gzip, br…) as httpx decodes it, on a copy."""
+    if not any(name.lower() == b"content-encoding" for name, _ in answer.headers):
+        return answer.raw
+    try:
+        return httpx.Response(answer.status, headers=answer.headers, stream=httpx.ByteStream(answer.raw)).read()
+    except httpx.DecodingError:
+        return b""
+
+
+def _json_line(entry: dict[str, Any]) -> str:
+    try:
+        return orjson.dumps(entry).decode() + "\n"  # several times json.dumps's speed, one line per exchange
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits (json.loads keeps any size): json writes it
+        return json.dumps(entry, ensure_ascii=False) + "\n"
 
 
 def _body_for_cassette(body: bytes) -> Any:

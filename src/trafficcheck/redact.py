@@ -6,6 +6,7 @@ redacted cassette still validates and can be replayed against a simulator; what 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -27,6 +28,7 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"\+\d[\d ()-]{6,}\d|\b0\d{1,3}[ -]\d{3,4}[ -]?\d{2,4}\b")
 # A Finnish henkilötunnus (DDMMYY, century sign, individual number, check character) or a Swedish personnummer.
 _SSN = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b|\b(19|20)?\d{6}[-+]?\d{4}\b")
+_MAYBE_PERSONAL = re.compile(r"[@\d]")
 # What each kind of personal value becomes: the same shape, no information.
 _PLACEHOLDERS = {
     "email": "redacted@example.invalid",
@@ -69,11 +71,14 @@ def redact_body(value: Any, depth: int = 0) -> Any:
 
 def redact_text(text: str) -> str:
     """E-mail addresses, Finnish/Swedish personal identity codes and phone numbers inside free text."""
+    if not _MAYBE_PERSONAL.search(text):  # each pattern needs an "@" or a digit: most strings have neither
+        return text
     text = _EMAIL.sub(_PLACEHOLDERS["email"], text)
     text = _SSN.sub(_PLACEHOLDERS["ssn"], text)
     return _PHONE.sub(_PLACEHOLDERS["phone"], text)
 
 
+@functools.lru_cache(maxsize=4096)  # the same few hundred keys come back in every body; bounded for hostile ones
 def _is_personal(key: str) -> bool:
     return bool(_PERSONAL_KEY.match(key) or _SECRET_HEADER.search(key))
 

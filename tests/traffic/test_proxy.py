@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import shutil
@@ -15,6 +16,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from starlette.types import Receive, Scope, Send
 
 from simulators._serving.runner import free_port, running_in_thread
 from specforge.apis import find_root
@@ -193,6 +197,13 @@ def test_the_cli_serves_prints_a_line_per_exchange_and_a_summary_and_writes_the_
                     time.sleep(0.1)  # the child is still importing: poll its port until the deadline
             assert answer.json()["loyaltyTier"] == "gold"
             httpx.post(f"http://127.0.0.1:{port}/api/orders/2/cancel", json={})
+            # Entries reach the file while the proxy runs (flushed soon after each burst), not only at exit.
+            cassette, lines = out / "cassette.jsonl", 0
+            deadline = time.monotonic() + 10
+            while lines < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)  # polling the file with a deadline
+                lines = len(cassette.read_text(encoding="utf-8").splitlines()) if cassette.exists() else 0
+            assert lines == 2
         finally:
             process.send_signal(stop)
             stdout, stderr = process.communicate(timeout=30)
@@ -211,3 +222,66 @@ def test_a_head_answer_keeps_the_upstreams_content_length(rig: Rig) -> None:
     proxied = httpx.head(rig.proxy + "/api/orders/1")
     assert proxied.status_code == direct.status_code == 200
     assert proxied.headers["content-length"] == direct.headers["content-length"] != "0"
+
+
+async def _echo(scope: Scope, receive: Receive, send: Send) -> None:
+    """An upstream that answers with what it received (method, raw path, query, headers, body), gzip-encoded,
+    with a cookie and a redirect: what the proxy must neither add to, drop from nor act upon."""
+    if scope["type"] != "http":
+        return
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    seen = {
+        "method": scope["method"],
+        "raw_path": scope["raw_path"].decode(),
+        "query": scope["query_string"].decode(),
+        "headers": [[k.decode(), v.decode()] for k, v in scope["headers"] if k != b"host"],
+        "body": body.decode(),
+    }
+    payload = gzip.compress(json.dumps(seen).encode())
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-encoding", b"gzip"),
+        (b"set-cookie", b"session=upstream-cookie; Path=/"),
+        (b"location", b"/api/elsewhere"),
+        (b"content-length", str(len(payload)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 302, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def test_the_request_goes_on_as_sent_and_the_answer_comes_back_as_sent() -> None:
+    checker = TrafficChecker.for_api("mash")
+    report = DeviationReport("mash", checker.spec_sha256)
+    with running_in_thread(Starlette(routes=[Mount("/", app=_echo)])) as upstream:
+        # A host name, not an address: cookie jars keep no cookie for a bare IP address.
+        options = ProxyOptions(upstream.replace("127.0.0.1", "localhost"))
+        app = ProxyApp(checker, options, io.StringIO(), report, say=lambda _: None)
+        with running_in_thread(app) as proxy, httpx.Client(base_url=proxy) as client:
+            for name in ("user-agent", "accept", "accept-encoding"):
+                del client.headers[name]  # a bare request: the proxy must not fill in what it lacks
+            answers = []
+            for _ in range(2):
+                client.cookies.clear()  # httpx's own jar would send the cookie back: the proxy's must not
+                answers.append(
+                    client.post(
+                        "/api/a%2Fb/orders?x=%20y&flag", content=b"not json", headers=[("x-tag", "1"), ("x-tag", "2")]
+                    )
+                )
+    first, second = answers
+    assert first.status_code == 302 and first.headers["location"] == "/api/elsewhere"  # not followed
+    assert first.headers["content-encoding"] == "gzip" and first.headers["set-cookie"].startswith("session=")
+    seen = second.json()  # httpx decodes the gzip body the proxy passed on untouched
+    assert (seen["method"], seen["raw_path"], seen["query"], seen["body"]) == (
+        "POST",
+        "/api/a%2Fb/orders",
+        "x=%20y&flag",
+        "not json",
+    )
+    assert [value for name, value in seen["headers"] if name == "x-tag"] == ["1", "2"]
+    names = {name for name, _ in seen["headers"]}
+    assert not names & {"cookie", "user-agent", "accept", "accept-encoding", "content-type"}, names
