@@ -9,8 +9,9 @@ import os
 import platform
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from ._measure import Figure
+from ._measure import Figure, Stats
 from .client_overhead import in_process
 from .contract import contract_figures, contract_rate
 from .journal_cost import journal_cost
@@ -69,6 +70,49 @@ def render(figures: list[Figure], machine: dict[str, object]) -> str:
     return "\n".join(lines + (["", *notes] if notes else [])) + "\n"
 
 
+def _figure(data: dict[str, Any]) -> Figure:
+    """A row of BENCHMARKS.json back as a Figure (its stored ratio is recomputed)."""
+    fields = {key: value for key, value in data.items() if key != "ratio"}
+    for side in ("ours", "anchor"):
+        fields[side] = Stats(**fields[side]) if fields[side] is not None else None
+    return Figure(**fields)
+
+
+def merged(previous: dict[str, Any], figures: list[Figure], only: str, machine: dict[str, object]) -> dict[str, Any]:
+    """A partial run (`--only`) in BENCHMARKS.json: its rows replace the rows of the same name (or are added at
+    the end), every other row is kept as it was measured; `partial_runs` says which rows came when."""
+    fresh = {figure.name: figure for figure in figures}
+    kept = [_figure(row) for row in previous.get("figures", [])]
+    rows = [fresh.pop(figure.name, figure) for figure in kept] + list(fresh.values())
+    partial = [*previous.get("partial_runs", []), {"only": only, "machine": machine}]
+    return {"machine": previous.get("machine", machine), "partial_runs": partial, "figures": rows}
+
+
+def merged_markdown(text: str, figures: list[Figure], machine: dict[str, object]) -> str:
+    """BENCHMARKS.md after a partial run: each fresh row (and its note) replaces the line of the same figure or
+    is added after the last row (note); every other line, hand-written annotations included, stays as it is."""
+    fresh = render(figures, machine).splitlines()
+    head, marker, kept = text.partition(KEPT)  # below the marker: written by hand, never touched
+    lines = head.rstrip("\n").splitlines()
+    for figure in figures:
+        for prefix in (f"| {figure.name} |", f"- {figure.name}: "):
+            new = next((line for line in fresh if line.startswith(prefix)), None)
+            if new is None:
+                continue
+            at = next((index for index, line in enumerate(lines) if line.startswith(prefix)), None)
+            if at is not None:
+                lines[at] = new
+                continue
+            kind = prefix[:2]  # "| " a table row, "- " a note
+            last = max((index for index, line in enumerate(lines) if line.startswith(kind)), default=None)
+            if last is None:  # a first note: after the table, below one blank line
+                last = max(index for index, line in enumerate(lines) if line.startswith("| "))
+                lines.insert(last + 1, "")
+                last += 1
+            lines.insert(last + 1, new)
+    return "\n".join(lines) + "\n" + (f"\n{marker}{kept}" if marker else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one short repetition of everything (CI)")
@@ -103,11 +147,19 @@ def main() -> None:
         print(f"running {name} …", flush=True)
         figures += group()
     machine = _machine()
-    table = render(figures, machine)
-    print(table)
+    print(render(figures, machine))
     output = ROOT / ("BENCHMARKS.quick.json" if args.quick else "BENCHMARKS.json")
-    output.write_text(json.dumps({"machine": machine, "figures": [f.as_dict() for f in figures]}, indent=2) + "\n")
-    if args.write_markdown and not args.quick:
+    result: dict[str, Any] = {"machine": machine, "figures": figures}
+    if args.only and not args.quick and output.exists():  # the other rows stay: BENCHMARKS.md shows them all
+        result = merged(json.loads(output.read_text(encoding="utf-8")), figures, args.only, machine)
+    table = render(result["figures"], result["machine"])
+    for run in result.get("partial_runs", []):
+        table += f"\nRows of `--only {run['only']}`: measured {run['machine']['date']} on the same kind of machine.\n"
+    output.write_text(json.dumps({**result, "figures": [f.as_dict() for f in result["figures"]]}, indent=2) + "\n")
+    if args.write_markdown and not args.quick and args.only and (ROOT / "BENCHMARKS.md").exists():
+        markdown = ROOT / "BENCHMARKS.md"
+        markdown.write_text(merged_markdown(markdown.read_text(encoding="utf-8"), figures, machine), encoding="utf-8")
+    elif args.write_markdown and not args.quick:
         markdown = ROOT / "BENCHMARKS.md"
         # What follows the marker (e.g. the contract suite's profile) is written by hand and kept.
         kept = markdown.read_text(encoding="utf-8").partition(KEPT)[2] if markdown.exists() else ""

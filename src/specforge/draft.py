@@ -37,7 +37,11 @@ DRAFTABLE = (
     "undocumented-enum-value",
     "undocumented-status",
     "date-time-for-date",
+    "content-type",  # a JSON body under another JSON media type: the type is added beside the documented one
+    "missing-header",  # a documented response header the service does not send: no longer required
 )
+# Deviations of the answer only: a request's deviation is the application's, not the vendor's.
+_RESPONSE_ONLY = frozenset({"content-type", "missing-header"})
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 _TYPE_SCHEMAS: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
@@ -131,11 +135,18 @@ def _collect(report: Mapping[str, Any], document: Mapping[str, Any]) -> tuple[di
             if kind not in DRAFTABLE:
                 skipped.append(f"{where}: {kind} has no overlay form")
                 continue
+            if kind in _RESPONSE_ONLY and deviation.get("part") != "response":
+                skipped.append(f"{where}: {kind} of the request is the client's, not the service's")
+                continue
+            if kind == "content-type" and not _is_json_media(deviation.get("value")):
+                skipped.append(f"{where}: content-type {deviation.get('observed')} is not JSON, no overlay form")
+                continue
             if not isinstance(pointer, str):
                 skipped.append(f"{where}: {kind} without a schema pointer")
                 continue
             try:
-                resolve(document, pointer)
+                # A response that documents no body has no Content map yet: the draft adds it to the response.
+                resolve(document, pointer.rpartition("/")[0] if kind == "content-type" else pointer)
             except KeyError:
                 skipped.append(f"{where}: {pointer} is not in the patched spec (regenerated since?)")
                 continue
@@ -156,7 +167,6 @@ def _collect(report: Mapping[str, Any], document: Mapping[str, Any]) -> tuple[di
 
 
 def _actions(document: Mapping[str, Any], draft: _Draft, quirk: str, cassette: Any) -> list[dict[str, Any]]:
-    node = resolve(document, draft.schema_pointer)
     first = draft.evidence[0]
     description = (
         f"Seen in traffic, not in the docs: {draft.kind} at {first['pointer'] or '/'} of {first['operation']} "
@@ -165,6 +175,11 @@ def _actions(document: Mapping[str, Any], draft: _Draft, quirk: str, cassette: A
     )
     evidence = {"cassette": cassette, "seen": draft.evidence}
     common = {"x-quirk": quirk, "description": description, "x-evidence": evidence}
+    if draft.kind == "content-type":
+        return [_media_type_action(document, draft, common)]
+    node = resolve(document, draft.schema_pointer)
+    if draft.kind == "missing-header":
+        return [{"target": _jsonpath(draft.schema_pointer), **common, "update": {"required": False}}]
     if draft.kind == "undocumented-field":
         schema = {**_TYPE_SCHEMAS.get(draft.observed, {}), "description": f"Undocumented; seen in traffic ({quirk})."}
         return [{"target": _jsonpath(draft.schema_pointer), **common, "update": {str(draft.value): schema}}]
@@ -179,6 +194,23 @@ def _actions(document: Mapping[str, Any], draft: _Draft, quirk: str, cassette: A
             update["x-enum-varnames"] = [str(draft.value).upper()]
         return [{"target": _jsonpath(draft.schema_pointer), **common, "update": update}]
     return _replace(draft.schema_pointer, _widened(draft.kind, node), common)
+
+
+def _is_json_media(value: Any) -> bool:
+    """application/json, or a structured-syntax +json type (RFC 6839): what the generated clients decode."""
+    return isinstance(value, str) and (value == "application/json" or value.endswith("+json"))
+
+
+def _media_type_action(document: Mapping[str, Any], draft: _Draft, common: dict[str, Any]) -> dict[str, Any]:
+    """The observed media type beside the documented ones, with the documented JSON schema (the body was JSON)."""
+    try:
+        content = resolve(document, draft.schema_pointer)
+    except KeyError:  # the response documents no body: a Content map is added to the response
+        added: dict[str, Any] = {"content": {str(draft.value): {"schema": {}}}}
+        return {"target": _jsonpath(draft.schema_pointer.rpartition("/")[0]), **common, "update": added}
+    schemas = [entry["schema"] for entry in content.values() if isinstance(entry, dict) and "schema" in entry]
+    media: dict[str, Any] = {str(draft.value): {"schema": copy.deepcopy(schemas[0]) if schemas else {}}}
+    return {"target": _jsonpath(draft.schema_pointer), **common, "update": media}
 
 
 def _widened(kind: str, node: Mapping[str, Any]) -> dict[str, Any]:

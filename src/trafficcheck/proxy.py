@@ -94,7 +94,7 @@ class ProxyApp:
         answer = await self._upstream.send(scope["method"], url, request_headers, body)
         if isinstance(answer, NoAnswer):
             await _answer(send, answer.status, answer.why)
-            checked = self._check(scope, body, None, [], b"")
+            checked = self._check(scope, request_headers, body, None, [], b"")
             self._record(
                 scope,
                 request_headers=request_headers,
@@ -112,7 +112,7 @@ class ProxyApp:
         await send({"type": "http.response.body", "body": answer.raw})
         # Judged after the answer is on its way: the client never waits for the check, the cassette or the report.
         decoded = _decoded(answer)
-        checked = self._check(scope, body, answer.status, answer.headers, decoded)
+        checked = self._check(scope, request_headers, body, answer.status, answer.headers, decoded)
         self._record(
             scope,
             request_headers=request_headers,
@@ -146,8 +146,14 @@ class ProxyApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    def _check(
-        self, scope: Scope, body: bytes, status: int | None, headers: list[tuple[bytes, bytes]], decoded: bytes
+    def _check(  # noqa: PLR0917 (one exchange's parts, in the order they happened)
+        self,
+        scope: Scope,
+        request_headers: list[tuple[str, str]],
+        body: bytes,
+        status: int | None,
+        headers: list[tuple[bytes, bytes]],
+        decoded: bytes,
     ) -> Checked:
         if status is None:  # no answer: only the request can be judged
             operation, _, refused = self.checker.match(scope["method"], scope["path"])
@@ -162,6 +168,8 @@ class ProxyApp:
             request_body=body,
             status=status,
             response_body=decoded,
+            request_headers=request_headers,
+            response_headers=[(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers],
         )
 
     def _record(

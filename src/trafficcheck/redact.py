@@ -16,6 +16,9 @@ __all__ = ["REDACTED", "redact_body", "redact_headers", "redact_query", "redact_
 REDACTED = "<redacted>"
 # Header names whose value is a credential, or part of one.
 _SECRET_HEADER = re.compile(r"authorization|cookie|api[-_]?key|token|secret|password|signature", re.IGNORECASE)
+# Header names are the vendor's own (X-Partner-Key, X-Shop-Auth…): any key, auth, session or credential in a
+# header's name hides its value. Body keys keep the narrower rule, so `keywords` or `sortKey` stay readable.
+_SECRET_HEADER_NAME = re.compile(_SECRET_HEADER.pattern + r"|key|auth|session|credential", re.IGNORECASE)
 # Body and query keys that hold personal data in either API (Mash customer/person, MyCashflow customer/address).
 _PERSONAL_KEY = re.compile(
     r"^(person_?id|ssn|social_?security(_?number)?|hetu|personnummer|e_?mail|mobile|phone(_?number)?|"
@@ -43,7 +46,7 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     result: dict[str, str] = {}
     for name, value in headers:
         key = name.lower()
-        shown = REDACTED if _SECRET_HEADER.search(key) else redact_text(value)
+        shown = REDACTED if _SECRET_HEADER_NAME.search(key) else redact_text(value)
         result[key] = f"{result[key]}, {shown}" if key in result else shown
     return result
 

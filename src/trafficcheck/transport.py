@@ -117,6 +117,8 @@ class ValidatingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             request_body=request_body,
             status=response.status_code,
             response_body=decoded,
+            request_headers=request.headers.multi_items(),
+            response_headers=response.headers.multi_items(),
         )
         self.checked.append(checked)
         if checked.deviations and self.raise_on_deviation:

@@ -44,7 +44,21 @@ def test_ids_that_only_look_like_numbers_are_kept() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "X-Auth-Token", "X-Secret"]
+    "name",
+    [
+        "Authorization",
+        "Proxy-Authorization",
+        "Cookie",
+        "Set-Cookie",
+        "X-Api-Key",
+        "X-Auth-Token",
+        "X-Secret",
+        # Named by a vendor, not by a convention: a key, a session, an auth scheme of its own (issue 16, headers).
+        "X-Partner-Key",
+        "X-Session",
+        "X-Shop-Auth",
+        "X-Client-Credential",
+    ],
 )
 def test_credential_headers_are_redacted(name: str) -> None:
     assert redact_headers([(name, "Basic c2VjcmV0OnBhc3N3b3Jk")]) == {name.lower(): "<redacted>"}
@@ -54,3 +68,8 @@ def test_query_values_with_personal_data_are_replaced() -> None:
     query = redact_query([("personId", "010771-123A"), ("email", "a@b.fi"), ("orderAmount", "100")])
     assert query == [["personId", "010101-0101"], ["email", "redacted@example.invalid"], ["orderAmount", "100"]]
     assert redact_text("/api/personinfo/010771-123A") == "/api/personinfo/010101-0101"
+
+
+def test_a_body_field_named_like_a_key_word_is_kept() -> None:
+    # Header names are judged more broadly than body keys: `keywords` in a product body is not a credential.
+    assert redact_body({"keywords": "villasukat", "sortKey": "name"}) == {"keywords": "villasukat", "sortKey": "name"}

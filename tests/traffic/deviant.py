@@ -2,7 +2,9 @@
 
 Bodies start from the spec's own documented examples (so an unmutated answer is valid) and are then bent:
 a list where an object is documented, null, an undocumented field, an undocumented enum value, a date-time
-where a date is documented, an undocumented status, plus a 5xx, a slow answer and a non-JSON answer.
+where a date is documented, an undocumented status, plus a 5xx, a slow answer and a non-JSON answer; and in
+headers: a JSON body under an undocumented media type, and a rate-limit header whose value is no number (the
+spec documents no response header: tests that check headers document it in a copy of the spec).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from specforge.patched import load_patched
 
 GOOD_ORDER = "1"  # getOrder for this id answers the documented example unchanged
 SLOW_SECONDS = 0.3
+VENDOR_MEDIA_TYPE = "application/vnd.mash.v1+json"  # addMerchant's answer: documented as application/json
+RATE_LIMIT = ("x-ratelimit-remaining", "plenty")  # on every getOrder answer
 INVOICE = {"id": 7, "duedate": "2026-12-01", "invoicedate": "2026-11-17T10:00:00Z", "totalAmount": 10.0}
 
 
@@ -44,9 +48,14 @@ def bent_order() -> dict[str, Any]:
 
 
 async def get_order(request: Request) -> Response:
+    headers = dict([RATE_LIMIT])
     if request.path_params["orderId"] == GOOD_ORDER:
-        return JSONResponse(documented_example("/orders/{orderId}/charge", "post"))
-    return JSONResponse(bent_order())
+        return JSONResponse(documented_example("/orders/{orderId}/charge", "post"), headers=headers)
+    return JSONResponse(bent_order(), headers=headers)
+
+
+async def add_merchant(request: Request) -> Response:
+    return JSONResponse(documented_example("/merchants", "post"), media_type=VENDOR_MEDIA_TYPE)
 
 
 async def cancel_order(request: Request) -> Response:
@@ -71,6 +80,7 @@ def create_app(slow_seconds: float = SLOW_SECONDS) -> Starlette:
         routes=[
             Route("/api/orders/{orderId}", get_order, methods=["GET"]),
             Route("/api/orders/{orderId}/cancel", cancel_order, methods=["POST"]),
+            Route("/api/merchants", add_merchant, methods=["POST"]),
             Route("/api/merchants/{merchantId}/report", payout_report, methods=["GET"]),
             Route("/api/pricing", pricing, methods=["GET"]),
             Route("/api/personinfo", person_info, methods=["GET"]),

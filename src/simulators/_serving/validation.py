@@ -13,7 +13,7 @@ from specforge.openapi import METHODS, follow_refs
 
 from .spec import Spec
 
-__all__ = ["METHODS", "Operation", "compile_operations", "compile_schema"]
+__all__ = ["METHODS", "Operation", "compile_operations", "compile_schema", "scalar_coercion"]
 _INTEGER = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 # Longer numerals stay strings, so the schema answers "not an integer" (422/404/400): int() refuses more than
@@ -156,10 +156,14 @@ def _param_coercion(param: Mapping[str, Any]) -> Callable[[str], object] | None:
     # style=form, explode=false: one parameter carries a comma-separated list (`expand=a,b`).
     if schema.get("type") == "array" and param.get("explode") is False:
         return lambda value: value.split(",") if value else []
-    return _coercion(schema)
+    return scalar_coercion(schema)
 
 
-def _coercion(schema: Mapping[str, Any]) -> Callable[[str], object] | None:
+def scalar_coercion(schema: Mapping[str, Any]) -> Callable[[str], object] | None:
+    """A parameter's text as the JSON value an integer, number or boolean schema judges (None: keep the text).
+
+    Shared with trafficcheck, which reads header values the same way.
+    """
     kind = schema.get("type")
     if kind == "integer":
         return lambda value: int(value) if len(value) <= MAX_NUMERAL and _INTEGER.fullmatch(value) else value
