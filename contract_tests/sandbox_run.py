@@ -36,7 +36,7 @@ from trafficcheck.proxy import ProxyApp, ProxyOptions, open_cassette
 from trafficcheck.report import DeviationReport
 
 from .cleanup import Client, Created, Operations, Outcome, Tracker, clean, item_lines, report_json, report_lines
-from .pacing import DEFAULT_MAX_WAIT_S, DEFAULT_RATE, Manners, PacedTransport
+from .pacing import DEFAULT_MAX_WAIT_S, DEFAULT_RATE, MAX_RETRIES, Manners, PacedTransport
 from .targets import NotSelected, Target
 
 __all__ = ["SandboxOptions", "SandboxRun", "add_options", "options_from", "register"]
@@ -45,6 +45,7 @@ RECORD_VARIABLE = "CONTRACT_SANDBOX_RECORD"
 RATE_VARIABLE = "CONTRACT_SANDBOX_RATE"
 MAX_WAIT_VARIABLE = "CONTRACT_SANDBOX_MAX_WAIT"
 DEFAULT_RECORD = Path("build") / "sandbox"
+UPSTREAM_TIMEOUT_S = 30.0  # the sandbox's own answer, as `nox -s proxy` waits for it
 _OUTPUT = "contract_sandbox"  # an xdist worker's report lines and limits, in its workeroutput
 
 
@@ -170,8 +171,10 @@ class SandboxRun:
             wants=tracker.wants,
             observe=tracker.observe,
         )
-        app = ProxyApp(checker, ProxyOptions(upstream=origin, transport=transport), cassette, report, say=_quiet)
-        # The proxy waits out Retry-After: its own deadline must cover the longest wait plus an answer.
+        # The proxy's deadline for an answer covers the Retry-After waits the transport may take on the way.
+        deadline = self.options.max_wait_s * (MAX_RETRIES + 1) + UPSTREAM_TIMEOUT_S
+        options = ProxyOptions(upstream=origin, transport=transport, timeout_s=deadline)
+        app = ProxyApp(checker, options, cassette, report, say=_quiet)
         proxy_url = stack.enter_context(running_in_thread(app))
         path = target.base_url[len(origin) :] if target.base_url.startswith(origin) else ""
         fronted = replace(target, base_url=proxy_url + path, upstream=target.base_url, verify=True)
@@ -188,7 +191,7 @@ class SandboxRun:
         client = httpx.Client(
             base_url=front.target.base_url,
             auth=(front.target.username, front.target.password),
-            timeout=self.options.max_wait_s * 6 + 60,  # the proxy may wait out Retry-After on its behalf
+            timeout=self.options.max_wait_s * (MAX_RETRIES + 1) + UPSTREAM_TIMEOUT_S * 2,  # the proxy may wait first
             trust_env=False,
         )
         stack.enter_context(client)
