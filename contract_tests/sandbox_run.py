@@ -212,11 +212,9 @@ class SandboxRun:
                     [item for item in self.created() if item.api == api],
                     lambda name: clients.setdefault(name, self._client(name, stack)),
                 )
-        lines = self.manners.summary()
-        for api, front in self.fronts.items():
-            lines += self._write(api, front)
-        self.lines = lines
-        return lines
+        written = [line for api, front in self.fronts.items() for line in self._write(api, front)]
+        self.lines = [*self.manners.summary(), *written] if written else []  # [] in an xdist controller
+        return self.lines
 
     def _write(self, api: str, front: _Front) -> list[str]:
         front.cassette.flush()
@@ -224,6 +222,8 @@ class SandboxRun:
         lines = report_lines(api, outcomes)
         if front.report.exchanges == 0 and not outcomes:
             Path(front.cassette.name).unlink(missing_ok=True)  # nothing went through (an xdist controller)
+            if not any(front.folder.iterdir()):
+                front.folder.rmdir()
             return []
         _, md_path = front.report.write(front.folder)
         (front.folder / "cleanup.json").write_text(json.dumps(report_json(api, outcomes), indent=1) + "\n", "utf-8")

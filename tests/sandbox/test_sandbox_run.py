@@ -290,3 +290,22 @@ def test_a_mycashflow_sandbox_run_deletes_what_it_created_and_nothing_else(tmp_p
             assert all(status(resource, item_id) == 200 for item_id in seeded[resource])
         after = listed("orders")
         assert {item_id: after[item_id] for item_id in seeded["orders"]} == seeded["orders"]
+
+
+def test_xdist_workers_share_the_budget_and_each_records_and_cleans_its_own(tmp_path: Path) -> None:
+    sandbox = ThrottlingSandbox(create_mash(control=True), created_id=_mash_order)
+    with running_in_thread(sandbox) as url:
+        env = {"MASH_BASE_URL": f"{url}/api", "MASH_USERNAME": MASH_AUTH[0], "MASH_PASSWORD": MASH_AUTH[1]}
+        options = ("--sandbox-record", str(tmp_path), "--sandbox-rate", "200", "-n", "2", "-k", "POST and /orders]")
+        result = _contract_run(env, "contract_tests/test_server_contract.py", "--api", "mash", *options)
+        assert result.returncode == 0, result.stdout[-3000:]
+        # One worker ran the one test: only its folder is left (the idle worker's and the controller's are removed).
+        [folder] = [path.name for path in tmp_path.iterdir()]
+        assert re.fullmatch(r"mash-gw[01]", folder), folder
+        worker = folder.removeprefix("mash-")
+        assert f"[{worker}] sandbox budget: 100 request(s)/s per origin" in result.stdout  # 200 shared by 2
+        assert f"[{worker}] sandbox cleanup mash: 1 created, 1 cleaned" in result.stdout
+        # Every exchange that reached the sandbox is in that worker's cassette, the cleanup's read and cancel too.
+        entries = (tmp_path / folder / "cassette.jsonl").read_text("utf-8").split("\n")
+        assert len([entry for entry in entries if entry]) == len(sandbox.log)
+        assert len(sandbox.created) == 1 and _mash_status(url, sandbox.created[0]) == "Cancelled"
