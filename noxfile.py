@@ -162,6 +162,7 @@ COVERAGE_FLOORS = {  # reached 2026-12-02 05:00 (the whole suite on main as merg
     "mycashflow_sdk": 92,  # 94.4 (98.8 before _webhooks.py, 80.4 %)
     "simulators": 90,  # 92.9
     "trafficcheck": 81,  # 83.9
+    "docsite": 86,  # 88.1, measured on its own tests (tests/website, tests/unit/test_docsite_markdown.py), 2026-12-02
 }
 
 

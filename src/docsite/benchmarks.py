@@ -14,7 +14,7 @@ from typing import Any
 
 __all__ = ["chart_svg", "load_figures"]
 
-_WIDTH, _LABEL, _ROW, _TOP = 900, 430, 22, 34
+_WIDTH, _LABEL, _ROW, _TOP = 760, 360, 22, 34
 _LOW, _HIGH = 0.1, 10.0  # the ratio axis; ratios outside are drawn at its edge
 _COLOURS = {True: "#2e7d32", False: "#c62828", None: "#78909c"}
 
@@ -37,7 +37,8 @@ def chart_svg(figures: list[dict[str, Any]]) -> str:
     height = _TOP + _ROW * len(figures) + 30
     one = _x(1.0)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="bench-chart" viewBox="0 0 {_WIDTH} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" width="{_WIDTH}" height="{height}" '
+        f'viewBox="0 0 {_WIDTH} {height}" '
         f'role="img" aria-label="ours / anchor per benchmark figure">',
         f'<text x="{_LABEL}" y="16" font-size="12">ours ÷ anchor (log scale); green: target met, red: missed, '
         "grey: reported only</text>",
@@ -54,7 +55,7 @@ def chart_svg(figures: list[dict[str, Any]]) -> str:
         ratio = float(figure["ratio"])
         end = _x(ratio)
         name = str(figure.get("name", ""))
-        label = name if len(name) <= 62 else name[:61] + "…"
+        label = name if len(name) <= 56 else name[:55] + "…"
         colour = _COLOURS.get(figure.get("met"), _COLOURS[None])
         title = html.escape(f"{name}: {ratio:.2f}× (target {figure.get('target', '—')})")
         parts.append(

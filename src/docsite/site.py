@@ -139,7 +139,7 @@ def build(root: Path) -> Site:
     """Every generated page and the whole nav."""
     root = root.resolve()
     site = Site(sources=_sources(root))
-    apply = relinker(root, site.sources)
+    apply = relinker(root, site.sources, site.pages)  # the pages as they are added: the chart before its page
     site.nav.append({"Home": "index.md"})
     guides = [{_title(path.read_text(encoding="utf-8"), path.stem): path.name} for path in _committed(root)]
     site.nav.append({"Guides": guides})

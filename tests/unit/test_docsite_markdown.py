@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 import markdown
 import pytest
 
 from docsite._markdown import cell, code, fenced, inert, relink, safe_id
+from docsite.benchmarks import chart_svg
 from specforge.readme import code_blocks
 
 HOSTILE = "Hi\n```python\nimport os; os.system('x')\n```\n<script>alert(1)</script> [x](javascript:alert(1)) | ~~~"
@@ -64,3 +67,16 @@ def test_relink_points_at_site_pages_and_turns_other_files_into_paths() -> None:
     assert "test (`tests/x.py`)" in out
     assert "[web](https://example.com)" in out and "[page](other.md)" in out
     assert "[kept](../README.md)" in out  # inside a fence: untouched
+
+
+def test_the_benchmark_chart_is_one_bar_per_figure_with_names_escaped() -> None:
+    figures = [
+        {"name": "a <b> & c", "ratio": 0.5, "met": True, "target": "≤ 1×"},
+        {"name": "d", "ratio": 30.0, "met": False},  # beyond the axis: drawn at its edge
+        {"name": "e", "ratio": 1.2, "met": None},
+    ]
+    svg = ElementTree.fromstring(chart_svg(figures))  # well-formed: names cannot break out of the markup
+    ns = "{http://www.w3.org/2000/svg}"
+    titles = [title.text or "" for title in svg.iter(f"{ns}title")]
+    assert [title.split(":")[0] for title in titles] == ["a <b> & c", "d", "e"]
+    assert len({rect.get("fill") for rect in svg.iter(f"{ns}rect")}) == 3

@@ -18,6 +18,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -47,7 +48,10 @@ FLAGS = (
     "--disable-dev-shm-usage",
     "--window-size=1280,900",
 )
-MAX_PAGES = 2000  # the crawl stops itself on a site gone wrong (a page linking to ever new URLs)
+MAX_PAGES = 2000
+SEARCH_INDEX = (
+    "*/search/search_index.json"  # the crawl stops itself on a site gone wrong (a page linking to ever new URLs)
+)
 # Everything a page links to or loads, absolute (the browser resolves them), and every id an anchor may name.
 _LINKS_JS = """return {
   links: Array.from(document.querySelectorAll('a[href]'), a => a.href),
@@ -90,8 +94,7 @@ def base_url(site_dir: Path) -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    handler = functools.partial(Quiet, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site_dir)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -124,68 +127,94 @@ def _console(browser: webdriver.Chrome) -> list[dict[str, Any]]:
     return entries
 
 
+def _nav_pages(nav: Any) -> list[str]:
+    """Every page the nav names (committed and generated), as source paths."""
+    if isinstance(nav, str):
+        return [nav]
+    items = nav.values() if isinstance(nav, dict) else nav
+    return [page for item in items for page in _nav_pages(item)]
+
+
+def _url(page: str) -> str:
+    """A source path's URL under use_directory_urls: `a/index.md` → `a/`, `a/b.md` → `a/b/`."""
+    stem = page.removesuffix(".md")
+    return stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else stem + "/"
+
+
 def _is_page(url: str) -> bool:
     path = urlsplit(url).path
     return path.endswith("/") or path.endswith(".html")
 
 
-def test_every_page_loads_cleanly_and_every_internal_link_resolves(browser: webdriver.Chrome, base_url: str) -> None:
-    origin = urlsplit(base_url).netloc
-    queue, seen = deque([base_url]), {base_url}
-    problems: list[str] = []
-    anchors: list[tuple[str, str, str]] = []  # (page, target page, fragment)
-    ids: dict[str, set[str]] = {}
-    checked: dict[str, int] = {}
-    with httpx.Client(timeout=10) as http:
+@dataclass
+class _Crawl:
+    """Breadth-first over the site's pages from the home page, collecting every problem found."""
 
-        def status(url: str) -> int:
-            if url not in checked:
-                checked[url] = http.get(url).status_code
-            return checked[url]
+    base_url: str
+    http: httpx.Client
+    seen: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+    anchors: list[tuple[str, str, str]] = field(default_factory=list)  # (page, target page, fragment)
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    checked: dict[str, int] = field(default_factory=dict)
 
-        while queue and len(seen) < MAX_PAGES:
-            page = queue.popleft()
-            _console(browser)  # drop what an earlier page left
-            browser.get(page)
-            errors = [entry["message"] for entry in _console(browser) if entry["level"] == "SEVERE"]
-            problems += [f"{page}: console error {message}" for message in errors]
-            found = browser.execute_script(_LINKS_JS)
-            ids[page] = set(found["ids"])
-            for url in found["loads"]:
-                if urlsplit(url).netloc != origin:
-                    problems.append(f"{page} loads {url} from another host (the site must work offline)")
-                elif status(url) != 200:
-                    problems.append(f"{page} loads {url}: HTTP {status(url)}")
-            for href in found["links"]:
-                if urlsplit(href).netloc != origin:
-                    continue
-                target, fragment = urldefrag(href)
-                if status(target) != 200:
-                    problems.append(f"{page} links to {href}: HTTP {status(target)}")
-                    continue
-                if fragment:
-                    anchors.append((page, target, fragment))
-                if _is_page(target) and target not in seen:
-                    seen.add(target)
+    def status(self, url: str) -> int:
+        if url not in self.checked:
+            self.checked[url] = self.http.get(url).status_code
+        return self.checked[url]
+
+    def visit(self, browser: webdriver.Chrome, page: str) -> list[str]:
+        """Load one page; its problems are noted, the internal pages it links to returned."""
+        origin = urlsplit(self.base_url).netloc
+        _console(browser)  # drop what an earlier page left
+        browser.get(page)
+        self.problems += [f"{page}: console error {e['message']}" for e in _console(browser) if e["level"] == "SEVERE"]
+        found = browser.execute_script(_LINKS_JS)
+        self.ids[page] = set(found["ids"])
+        for url in found["loads"]:
+            if urlsplit(url).netloc != origin:
+                self.problems.append(f"{page} loads {url} from another host (the site must work offline)")
+            elif self.status(url) != 200:
+                self.problems.append(f"{page} loads {url}: HTTP {self.status(url)}")
+        pages = []
+        for href in found["links"]:
+            target, fragment = urldefrag(href)
+            if urlsplit(href).netloc != origin:
+                continue
+            if self.status(target) != 200:
+                self.problems.append(f"{page} links to {href}: HTTP {self.status(target)}")
+            elif fragment:
+                self.anchors.append((page, target, fragment))
+            if _is_page(target) and self.status(target) == 200:
+                pages.append(target)
+        return pages
+
+    def run(self, browser: webdriver.Chrome) -> None:
+        queue, self.seen = deque([self.base_url]), {self.base_url}
+        while queue and len(self.seen) < MAX_PAGES:
+            for target in self.visit(browser, queue.popleft()):
+                if target not in self.seen:
+                    self.seen.add(target)
                     queue.append(target)
-    for page, target, fragment in anchors:
-        if target in ids and fragment not in ids[target]:
-            problems.append(f"{page} links to {target}#{fragment}: no such anchor")
-    assert not problems, "\n".join(problems[:40])
-    expected = {
-        urljoin(
-            base_url, path.removesuffix("index.md").removesuffix(".md") + ("/" if not path.endswith("index.md") else "")
-        )
-        for path in _site().pages
-        if path.endswith(".md")
-    }
-    assert expected <= seen, f"pages no link reaches: {sorted(expected - seen)[:10]}"
+        for page, target, fragment in self.anchors:
+            if target in self.ids and fragment not in self.ids[target]:
+                self.problems.append(f"{page} links to {target}#{fragment}: no such anchor")
+
+
+def test_every_page_loads_cleanly_and_every_internal_link_resolves(browser: webdriver.Chrome, base_url: str) -> None:
+    with httpx.Client(timeout=10) as http:
+        crawl = _Crawl(base_url, http)
+        crawl.run(browser)
+    assert not crawl.problems, "\n".join(crawl.problems[:40])
+    expected = {urljoin(base_url, _url(path)) for path in _nav_pages(_site().nav)}
+    assert len(expected) > 50 and expected <= crawl.seen, f"pages no link reaches: {sorted(expected - crawl.seen)[:10]}"
 
 
 def test_search_finds_an_operation_by_its_operation_id(browser: webdriver.Chrome, base_url: str) -> None:
     api, pages = next((api, pages) for api, pages in _site().operations.items() if pages)
     page = pages[len(pages) // 2]
     operation_id = Path(page).stem
+    _console(browser)
     browser.get(base_url)
     wait = WebDriverWait(browser, 20)
     wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "label[for='__search']")))
@@ -199,8 +228,18 @@ def test_search_finds_an_operation_by_its_operation_id(browser: webdriver.Chrome
         return any(urlsplit(link.get_attribute("href") or "").path.endswith(wanted) for link in links)
 
     wait.until(hit, f"search for {operation_id} lists no {wanted}")
+    errors = [entry["message"] for entry in _console(browser) if entry["level"] == "SEVERE"]
+    assert not errors, errors
     first = browser.find_element(By.CSS_SELECTOR, ".md-search-result__item a.md-search-result__link")
     assert urlsplit(first.get_attribute("href") or "").path.endswith(wanted), "the operation is not the first hit"
+
+
+def test_the_benchmarks_page_shows_its_chart(browser: webdriver.Chrome, base_url: str) -> None:
+    browser.get(urljoin(base_url, "benchmarks/"))
+    chart = WebDriverWait(browser, 20).until(
+        expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, "img[src$='benchmarks.svg']"))
+    )
+    assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", chart) > 500
 
 
 def test_screenshots_of_the_home_page_and_an_operation_page(browser: webdriver.Chrome, base_url: str) -> None:
