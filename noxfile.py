@@ -139,10 +139,18 @@ def _contract_args(posargs: list[str]) -> list[str]:
     ]
 
 
+# pytest rewrites the asserts of every module of an entry-point plugin (schemathesis: 440 modules) and caches the
+# result as bytecode, unless PYTHONDONTWRITEBYTECODE is set (CI images, shared machines): then each process of a
+# contract run (controller, xdist workers, the suite's child pytest runs) pays ~1.5 CPU-s to rewrite them again
+# (issue 21). An empty value unsets the flag; the bytecode goes under .nox/pycache, never next to the sources.
+# benchmarks/contract.py runs the suite with the same variables.
+CONTRACT_ENV = {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(ROOT / ".nox" / "pycache")}
+
+
 @nox.session(venv_backend="none")
 def contract(session: nox.Session) -> None:
     """Contract tests for every API on every core (`-- -n 0` for one process, `-- --contract-shard 1/2`)."""
-    _run(session, "pytest", "contract_tests", *_contract_args(session.posargs))
+    _run(session, "pytest", "contract_tests", *_contract_args(session.posargs), extra_env=CONTRACT_ENV)
 
 
 @nox.session(name="contract-merge", default=False, venv_backend="none")

@@ -14,6 +14,7 @@ from specforge.patched import load_patched
 
 from .exceptions import Decisions, operations_config
 from .profiles import Profile
+from .resolved_config import resolve_once
 from .targets import NotSelected, Target, TargetError
 from .wire_guard import SAFE_METHODS
 
@@ -54,6 +55,7 @@ def build_schema(api: str, target: Target | NotSelected, profile: Profile, decis
         config["auth"] = {"basic": {"username": target.username, "password": target.password}}
         config["tls-verify"] = target.verify
     schema: BaseSchema = schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(config))
+    resolve_once(schema.config)
     if isinstance(target, Target) and target.app is not None:
         schema.app = target.app
     if read_only:

@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import requests
-from starlette.testclient import TestClient
 
 from sdk_runtime import ConfigurationError, Origin, parse_origin, redact_url
 from simulators._serving import running_in_thread
@@ -29,6 +28,8 @@ from simulators.registry import load as load_simulator
 from specforge.apis import load_apis
 from specforge.bindings import ContractBinding
 from strict_url import is_dns_label
+
+from .in_process import InProcessClient
 
 __all__ = [
     "API_TARGETS",
@@ -147,7 +148,8 @@ class ApiTarget:
 
 
 def _in_process_reset(app: Any, base_url: str) -> Callable[[], None]:
-    client = TestClient(app, base_url=base_url)
+    """POST /_sim/reset through the client the tests call the app with: one event loop, on this thread."""
+    client = InProcessClient(app, base_url=base_url)
     return lambda: _expect_ok(client.post("/_sim/reset"))
 
 
@@ -156,7 +158,7 @@ def _http_reset(origin: str, verify: bool | str) -> Callable[[], None]:
     return lambda: _expect_ok(httpx.post(origin + "/_sim/reset", verify=context))
 
 
-def _expect_ok(response: httpx.Response) -> None:
+def _expect_ok(response: httpx.Response | requests.Response) -> None:
     if response.status_code != 200:
         raise RuntimeError(f"simulator reset answered {response.status_code}: {response.text[:200]}")
 
