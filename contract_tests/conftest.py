@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from . import session, summary
+from . import sandbox_run, session, summary
 from .listening import NotListeningError
 from .profiles import PROFILES
 from .sharding import parse_shard, split
@@ -56,6 +56,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="also write the per-operation summary as JSON (what `nox -s contract-merge` adds up)",
     )
+    sandbox_run.add_options(parser)  # --sandbox-record, --sandbox-rate, --sandbox-max-wait
 
 
 @pytest.hookimpl(tryfirst=True)  # before hypothesis' own plugin reads --hypothesis-seed
@@ -77,7 +78,8 @@ def pytest_configure(config: pytest.Config) -> None:
         elif config.option.hypothesis_seed is None:
             config.option.hypothesis_seed = str(secrets.randbelow(2**32))
     try:
-        session.start(name, config.getoption("--api"))
+        run = session.start(name, config.getoption("--api"), sandbox_run.options_from(config))
+        sandbox_run.register(config, run.sandbox)
     except NotListeningError as exc:
         raise pytest.UsageError(str(exc)) from None
     except TargetError as exc:

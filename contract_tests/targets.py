@@ -68,14 +68,21 @@ class Target:
     verify: bool | str = True  # a CA bundle path for a simulator's own test CA
     app: Any = field(default=None, repr=False)
     reset: Callable[[], None] | None = field(default=None, repr=False)  # a simulator's state back to start-up
+    upstream: str = ""  # a sandbox behind the run's recording proxy (base_url): the sandbox's own base URL
 
     @property
     def label(self) -> str:
-        return f"{self.api} {self.kind} {self.base_url}" + (" (read-only: GET and HEAD only)" if self.read_only else "")
+        where = f"{self.upstream} (recorded through {self.base_url})" if self.upstream else self.base_url
+        return f"{self.api} {self.kind} {where}" + (" (read-only: GET and HEAD only)" if self.read_only else "")
 
     @property
     def origin(self) -> Origin:
         return parse_origin(self.base_url)
+
+    @property
+    def origins(self) -> tuple[Origin, ...]:
+        """Where the run's requests for this target may go: its base URL, and the sandbox behind a proxy."""
+        return (self.origin, parse_origin(self.upstream)) if self.upstream else (self.origin,)
 
 
 @dataclass(frozen=True)
