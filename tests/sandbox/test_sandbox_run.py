@@ -104,13 +104,15 @@ def test_a_mash_sandbox_run_records_keeps_to_its_budget_waits_when_asked_and_can
     sandbox, url, before = mash_sandbox
     env = {"MASH_BASE_URL": f"{url}/api", "MASH_USERNAME": MASH_AUTH[0], "MASH_PASSWORD": MASH_AUTH[1]}
     options = ("--sandbox-record", str(tmp_path), "--sandbox-rate", str(RATE), "--sandbox-max-wait", "5")
-    result = _contract_run(env, "contract_tests/test_server_contract.py", "--api", "mash", *options)
+    # Two operations (≈ 500 requests: 12 s at the budget): the one that creates, and one the budget is seen on.
+    selection = ("-k", "POST and /orders] or GET and /pricing]")
+    result = _contract_run(env, "contract_tests/test_server_contract.py", "--api", "mash", *options, *selection)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
     folder = tmp_path / "mash"
     cassette = [json.loads(line) for line in (folder / "cassette.jsonl").read_text("utf-8").split("\n") if line]
 
     # Every exchange is in the cassette, in order: all that reached the sandbox but the two answers waited out.
-    assert len(cassette) == len(sandbox.log) - 2 > 500
+    assert len(cassette) == len(sandbox.log) - 2 > 300
     assert [e["entry"] for e in cassette] == list(range(1, len(cassette) + 1))
     assert (folder / "deviations.json").is_file() and (folder / "deviations.md").is_file()
     _assert_redacted((folder / "cassette.jsonl").read_text("utf-8"), cassette)
