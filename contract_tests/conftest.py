@@ -20,8 +20,9 @@ from hypothesis import settings
 from . import sandbox_run, session, summary
 from .listening import NotListeningError
 from .profiles import PROFILES
+from .schemas import lasting_creates
 from .sharding import parse_shard, split
-from .targets import API_TARGETS, Target, TargetError
+from .targets import ALLOW_LEFTOVERS, API_TARGETS, Target, TargetError
 from .wire_guard import GUARD, Refusal
 
 _API_IN_NAME = re.compile(r"^[^\[]+\[(\w+)\]")
@@ -216,6 +217,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for api, reason in sorted(run.not_selected().items()):
         terminalreporter.write_line(f"NOT SELECTED: {api} contract tests — {reason}", yellow=True)
     for api, target in sorted(run.targets.items()):
+        lasting = sorted(lasting_creates(api, target))
+        if lasting:
+            terminalreporter.write_line(
+                f"NOT SENT: {api} {', '.join(lasting)} — no operation removes what they create "
+                f"(set {ALLOW_LEFTOVERS}=1 to send them; the cleanup report then lists what is left)",
+                yellow=True,
+            )
         if isinstance(target, Target) and target.read_only:
             terminalreporter.write_line(
                 f"READ-ONLY: {api} — GET operations only, no unexpected-method probes, stateful tests not selected; "

@@ -311,3 +311,27 @@ def test_xdist_workers_share_the_budget_and_each_records_and_cleans_its_own(tmp_
         entries = (tmp_path / folder / "cassette.jsonl").read_text("utf-8").split("\n")
         assert len([entry for entry in entries if entry]) == len(sandbox.log)
         assert len(sandbox.created) == 1 and _mash_status(url, sandbox.created[0]) == "Cancelled"
+
+
+@pytest.mark.parametrize("allowed", [False, True], ids=["by-default", "leftovers-allowed"])
+def test_a_create_nothing_can_undo_is_not_sent_unless_leftovers_are_allowed(tmp_path: Path, allowed: bool) -> None:
+    """Mash's addMerchant makes a merchant no operation removes: a run that sends it cannot leave no trace."""
+    sandbox = ThrottlingSandbox(create_mash(control=True), (), created_id=None)
+    with running_in_thread(sandbox) as url:
+        env = {"MASH_BASE_URL": f"{url}/api", "MASH_USERNAME": MASH_AUTH[0], "MASH_PASSWORD": MASH_AUTH[1]}
+        if allowed:
+            env["CONTRACT_SANDBOX_ALLOW_LEFTOVERS"] = "1"
+        options = ("--sandbox-record", str(tmp_path), "--sandbox-rate", "1000")
+        selection = ("-k", "POST and /merchants] or GET and /pricing]")
+        result = _contract_run(env, "contract_tests/test_server_contract.py", "--api", "mash", *options, *selection)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+    merchants = [seen for seen in sandbox.log if (seen.method, seen.path) == ("POST", "/api/merchants")]
+    assert any(seen.path.startswith("/api/pricing") for seen in sandbox.log)  # the run did reach the sandbox
+    if allowed:
+        assert merchants and "NOT SENT" not in result.stdout
+        report = json.loads((tmp_path / "mash" / "cleanup.json").read_text("utf-8"))
+        left = [item for item in report["items"] if item["created_by"] == "addMerchant"]
+        assert left and all(item["result"] == "not cleaned" for item in left)
+    else:
+        assert merchants == []
+        assert "NOT SENT: mash addMerchant — no operation removes what they create" in result.stdout
