@@ -19,6 +19,7 @@ import math
 import os
 import signal
 import threading
+import time
 from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,7 @@ from typing import IO, Any
 
 import httpx
 import pytest
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from simulators._serving import running_in_thread
 from specforge.apis import find_root, load_apis
@@ -109,6 +111,33 @@ def options_from(config: pytest.Config) -> SandboxOptions:
     return SandboxOptions.from_env(env)
 
 
+class _InFlight:
+    """The proxy app, counting requests not yet recorded: ProxyApp records an exchange after its answer is sent,
+    so a client can hold the answer before the cassette holds the entry; the reports wait for the count to be 0."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.count = 0
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with self._lock:
+            self.count += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            with self._lock:
+                self.count -= 1
+
+    def wait_idle(self, timeout_s: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while self.count and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
 @dataclass
 class _Front:
     """One sandbox target behind its recording proxy."""
@@ -119,7 +148,7 @@ class _Front:
     cassette: IO[str]
     report: DeviationReport
     tracker: Tracker
-    app: ProxyApp
+    app: _InFlight
 
 
 @dataclass
@@ -175,10 +204,11 @@ class SandboxRun:
         deadline = self.options.max_wait_s * (MAX_RETRIES + 1) + UPSTREAM_TIMEOUT_S
         options = ProxyOptions(upstream=origin, transport=transport, timeout_s=deadline)
         app = ProxyApp(checker, options, cassette, report, say=_quiet)
-        proxy_url = stack.enter_context(running_in_thread(app))
+        counted = _InFlight(app)
+        proxy_url = stack.enter_context(running_in_thread(counted))
         path = target.base_url[len(origin) :] if target.base_url.startswith(origin) else ""
         fronted = replace(target, base_url=proxy_url + path, upstream=target.base_url, verify=True)
-        self.fronts[api] = _Front(api, fronted, folder, cassette, report, tracker, app)
+        self.fronts[api] = _Front(api, fronted, folder, cassette, report, tracker, counted)
         return fronted
 
     def created(self) -> list[Created]:
@@ -212,18 +242,19 @@ class SandboxRun:
                     [item for item in self.created() if item.api == api],
                     lambda name: clients.setdefault(name, self._client(name, stack)),
                 )
-        lines = self.manners.summary()
-        for api, front in self.fronts.items():
-            lines += self._write(api, front)
-        self.lines = lines
-        return lines
+        written = [line for api, front in self.fronts.items() for line in self._write(api, front)]
+        self.lines = [*self.manners.summary(), *written] if written else []  # [] in an xdist controller
+        return self.lines
 
     def _write(self, api: str, front: _Front) -> list[str]:
+        front.app.wait_idle()
         front.cassette.flush()
         outcomes = self.outcomes.get(api, [])
         lines = report_lines(api, outcomes)
         if front.report.exchanges == 0 and not outcomes:
             Path(front.cassette.name).unlink(missing_ok=True)  # nothing went through (an xdist controller)
+            if not any(front.folder.iterdir()):
+                front.folder.rmdir()
             return []
         _, md_path = front.report.write(front.folder)
         (front.folder / "cleanup.json").write_text(json.dumps(report_json(api, outcomes), indent=1) + "\n", "utf-8")

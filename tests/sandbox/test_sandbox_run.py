@@ -104,13 +104,15 @@ def test_a_mash_sandbox_run_records_keeps_to_its_budget_waits_when_asked_and_can
     sandbox, url, before = mash_sandbox
     env = {"MASH_BASE_URL": f"{url}/api", "MASH_USERNAME": MASH_AUTH[0], "MASH_PASSWORD": MASH_AUTH[1]}
     options = ("--sandbox-record", str(tmp_path), "--sandbox-rate", str(RATE), "--sandbox-max-wait", "5")
-    result = _contract_run(env, "contract_tests/test_server_contract.py", "--api", "mash", *options)
+    # Two operations (≈ 500 requests: 12 s at the budget): the one that creates, and one the budget is seen on.
+    selection = ("-k", "POST and /orders] or GET and /pricing]")
+    result = _contract_run(env, "contract_tests/test_server_contract.py", "--api", "mash", *options, *selection)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
     folder = tmp_path / "mash"
     cassette = [json.loads(line) for line in (folder / "cassette.jsonl").read_text("utf-8").split("\n") if line]
 
     # Every exchange is in the cassette, in order: all that reached the sandbox but the two answers waited out.
-    assert len(cassette) == len(sandbox.log) - 2 > 500
+    assert len(cassette) == len(sandbox.log) - 2 > 300
     assert [e["entry"] for e in cassette] == list(range(1, len(cassette) + 1))
     assert (folder / "deviations.json").is_file() and (folder / "deviations.md").is_file()
     _assert_redacted((folder / "cassette.jsonl").read_text("utf-8"), cassette)
@@ -290,3 +292,22 @@ def test_a_mycashflow_sandbox_run_deletes_what_it_created_and_nothing_else(tmp_p
             assert all(status(resource, item_id) == 200 for item_id in seeded[resource])
         after = listed("orders")
         assert {item_id: after[item_id] for item_id in seeded["orders"]} == seeded["orders"]
+
+
+def test_xdist_workers_share_the_budget_and_each_records_and_cleans_its_own(tmp_path: Path) -> None:
+    sandbox = ThrottlingSandbox(create_mash(control=True), created_id=_mash_order)
+    with running_in_thread(sandbox) as url:
+        env = {"MASH_BASE_URL": f"{url}/api", "MASH_USERNAME": MASH_AUTH[0], "MASH_PASSWORD": MASH_AUTH[1]}
+        options = ("--sandbox-record", str(tmp_path), "--sandbox-rate", "200", "-n", "2", "-k", "POST and /orders]")
+        result = _contract_run(env, "contract_tests/test_server_contract.py", "--api", "mash", *options)
+        assert result.returncode == 0, result.stdout[-3000:]
+        # One worker ran the one test: only its folder is left (the idle worker's and the controller's are removed).
+        [folder] = [path.name for path in tmp_path.iterdir()]
+        assert re.fullmatch(r"mash-gw[01]", folder), folder
+        worker = folder.removeprefix("mash-")
+        assert f"[{worker}] sandbox budget: 100 request(s)/s per origin" in result.stdout  # 200 shared by 2
+        assert f"[{worker}] sandbox cleanup mash: 1 created, 1 cleaned" in result.stdout
+        # Every exchange that reached the sandbox is in that worker's cassette, the cleanup's read and cancel too.
+        entries = (tmp_path / folder / "cassette.jsonl").read_text("utf-8").split("\n")
+        assert len([entry for entry in entries if entry]) == len(sandbox.log)
+        assert len(sandbox.created) == 1 and _mash_status(url, sandbox.created[0]) == "Cancelled"
