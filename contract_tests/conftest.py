@@ -17,11 +17,12 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from . import session, summary
+from . import sandbox_run, session, summary
 from .listening import NotListeningError
 from .profiles import PROFILES
+from .schemas import lasting_creates
 from .sharding import parse_shard, split
-from .targets import API_TARGETS, Target, TargetError
+from .targets import ALLOW_LEFTOVERS, API_TARGETS, Target, TargetError
 from .wire_guard import GUARD, Refusal
 
 _API_IN_NAME = re.compile(r"^[^\[]+\[(\w+)\]")
@@ -56,6 +57,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="also write the per-operation summary as JSON (what `nox -s contract-merge` adds up)",
     )
+    sandbox_run.add_options(parser)  # --sandbox-record, --sandbox-rate, --sandbox-max-wait
 
 
 @pytest.hookimpl(tryfirst=True)  # before hypothesis' own plugin reads --hypothesis-seed
@@ -77,7 +79,8 @@ def pytest_configure(config: pytest.Config) -> None:
         elif config.option.hypothesis_seed is None:
             config.option.hypothesis_seed = str(secrets.randbelow(2**32))
     try:
-        session.start(name, config.getoption("--api"))
+        run = session.start(name, config.getoption("--api"), sandbox_run.options_from(config))
+        sandbox_run.register(config, run.sandbox)
     except NotListeningError as exc:
         raise pytest.UsageError(str(exc)) from None
     except TargetError as exc:
@@ -214,6 +217,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for api, reason in sorted(run.not_selected().items()):
         terminalreporter.write_line(f"NOT SELECTED: {api} contract tests — {reason}", yellow=True)
     for api, target in sorted(run.targets.items()):
+        lasting = sorted(lasting_creates(api, target))
+        if lasting:
+            terminalreporter.write_line(
+                f"NOT SENT: {api} {', '.join(lasting)} — no operation removes what they create "
+                f"(set {ALLOW_LEFTOVERS}=1 to send them; the cleanup report then lists what is left)",
+                yellow=True,
+            )
         if isinstance(target, Target) and target.read_only:
             terminalreporter.write_line(
                 f"READ-ONLY: {api} — GET operations only, no unexpected-method probes, stateful tests not selected; "

@@ -9,6 +9,7 @@ import schemathesis
 from schemathesis import BaseSchema, Case, CheckContext, Response
 from schemathesis.core.result import Ok
 
+from specforge.apis import find_root, load_apis
 from specforge.openapi import METHODS, iter_operations
 from specforge.patched import load_patched
 
@@ -18,7 +19,14 @@ from .resolved_config import resolve_once
 from .targets import NotSelected, Target, TargetError
 from .wire_guard import SAFE_METHODS
 
-__all__ = ["API_KEY", "build_schema", "documented_error_code", "operation_count", "selected_operations"]
+__all__ = [
+    "API_KEY",
+    "build_schema",
+    "documented_error_code",
+    "lasting_creates",
+    "operation_count",
+    "selected_operations",
+]
 
 API_KEY = "x-contract-api"  # which API a case belongs to, for the per-operation summary
 
@@ -58,6 +66,9 @@ def build_schema(api: str, target: Target | NotSelected, profile: Profile, decis
     resolve_once(schema.config)
     if isinstance(target, Target) and target.app is not None:
         schema.app = target.app
+    lasting = lasting_creates(api, target)
+    if lasting:
+        schema = schema.exclude(operation_id=sorted(lasting))
     if read_only:
         # An `include` would be OR-ed with the per-operation entries' own filters (that let every write through):
         # exclude instead, and check the result.
@@ -76,6 +87,16 @@ def selected_operations(schema: BaseSchema) -> list[tuple[str, str]]:
             raise TargetError(f"an operation does not load: {result.err()}")
         selected.append((result.ok().label, result.ok().method.upper()))
     return selected
+
+
+def lasting_creates(api: str, target: Target | NotSelected) -> set[str]:
+    """Creates a writable sandbox is not sent: no operation removes what they make (the registry's cleanup rules
+    without `undo`, e.g. Mash's addMerchant), so the run would leave them behind. CONTRACT_SANDBOX_ALLOW_LEFTOVERS=1
+    sends them anyway (the cleanup report then lists each item left)."""
+    if not isinstance(target, Target) or target.kind != "sandbox" or target.read_only or target.leftovers_allowed:
+        return set()
+    contract = load_apis(find_root())[api].contract
+    return {rule.create for rule in (contract.cleanup if contract is not None else ()) if rule.undo is None}
 
 
 def _safe_operations(document: dict[str, Any]) -> set[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .listening import check_listening
 from .profiles import PROFILES, Profile
+from .sandbox_run import SandboxOptions, SandboxRun
 from .targets import NotSelected, Target, from_environment
 from .wire_guard import GUARD, Policy
 
@@ -19,6 +20,7 @@ class Session:
     profile: Profile
     targets: dict[str, Target | NotSelected]
     stack: ExitStack = field(default_factory=ExitStack)
+    sandbox: SandboxRun | None = None  # recording, budget and cleanup of the sandbox targets (sandbox_run.py)
 
     def not_selected(self) -> dict[str, str]:
         return {api: t.reason for api, t in self.targets.items() if isinstance(t, NotSelected)}
@@ -27,12 +29,12 @@ class Session:
 _CURRENT: list[Session] = []
 
 
-def start(profile: str, apis: Collection[str] = ()) -> Session:
+def start(profile: str, apis: Collection[str] = (), sandbox: SandboxOptions | None = None) -> Session:
     """Resolve the targets from the environment (starting simulators for an `http` target without a URL).
 
     `apis` limits the run to those APIs (`--api mash`): the others are not resolved, so not started.
     Sandbox targets are guarded on the wire for the whole run (wire_guard): their host only, and GET/HEAD only
-    when read-only.
+    when read-only. Each sandbox is reached through a recording proxy (sandbox_run.py, with `sandbox`'s options).
     """
     stack = ExitStack()
     try:
@@ -40,10 +42,12 @@ def start(profile: str, apis: Collection[str] = ()) -> Session:
         for api, target in targets.items():
             if isinstance(target, Target) and target.kind == "http":
                 check_listening(api, target.base_url)
-        session = Session(PROFILES[profile], targets, stack)
+        run = SandboxRun.create(sandbox or SandboxOptions.from_env())
+        targets = run.front(targets, stack)
+        session = Session(PROFILES[profile], targets, stack, run if run.fronts else None)
         sandboxes = [t for t in session.targets.values() if isinstance(t, Target) and t.kind == "sandbox"]
         if sandboxes:
-            GUARD.activate(Policy(t.api, t.origin, t.read_only) for t in sandboxes)
+            GUARD.activate(Policy(t.api, origin, t.read_only) for t in sandboxes for origin in t.origins)
             stack.callback(GUARD.deactivate)
     except BaseException:
         stack.close()

@@ -47,6 +47,7 @@ __all__ = [
 KINDS = ("in-process", "http", "sandbox")
 FORCE_PRODUCTION = "CONTRACT_ALLOW_PRODUCTION"
 ALLOW_WRITES = "CONTRACT_ALLOW_WRITES"
+ALLOW_LEFTOVERS = "CONTRACT_SANDBOX_ALLOW_LEFTOVERS"  # let a sandbox run call creates it cannot undo
 _TRUE = frozenset({"1", "true", "yes"})
 _FALSE = frozenset({"", "0", "false", "no"})
 
@@ -68,14 +69,22 @@ class Target:
     verify: bool | str = True  # a CA bundle path for a simulator's own test CA
     app: Any = field(default=None, repr=False)
     reset: Callable[[], None] | None = field(default=None, repr=False)  # a simulator's state back to start-up
+    upstream: str = ""  # a sandbox behind the run's recording proxy (base_url): the sandbox's own base URL
+    leftovers_allowed: bool = False  # a sandbox may be sent creates whose items no operation can remove
 
     @property
     def label(self) -> str:
-        return f"{self.api} {self.kind} {self.base_url}" + (" (read-only: GET and HEAD only)" if self.read_only else "")
+        where = f"{self.upstream} (recorded through {self.base_url})" if self.upstream else self.base_url
+        return f"{self.api} {self.kind} {where}" + (" (read-only: GET and HEAD only)" if self.read_only else "")
 
     @property
     def origin(self) -> Origin:
         return parse_origin(self.base_url)
+
+    @property
+    def origins(self) -> tuple[Origin, ...]:
+        """Where the run's requests for this target may go: its base URL, and the sandbox behind a proxy."""
+        return (self.origin, parse_origin(self.upstream)) if self.upstream else (self.origin,)
 
 
 @dataclass(frozen=True)
@@ -334,7 +343,10 @@ def _sandbox(api: ApiTarget, env: Mapping[str, str]) -> Target | NotSelected:
             f"or set {FORCE_PRODUCTION}=1 to run anyway"
         )
     read_only = api.writes_need_permission and not _flag(env, ALLOW_WRITES)
-    return Target(api.api, "sandbox", url.rstrip("/"), env[user_var], env[password_var], read_only=read_only)
+    return Target(
+        api.api, "sandbox", url.rstrip("/"), env[user_var], env[password_var], read_only=read_only,
+        leftovers_allowed=_flag(env, ALLOW_LEFTOVERS),
+    )  # fmt: skip
 
 
 def from_environment(stack: ExitStack, apis: Collection[str] = ()) -> dict[str, Target | NotSelected]:

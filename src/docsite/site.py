@@ -50,15 +50,27 @@ def _committed(root: Path) -> list[Path]:
 
 
 def _simulator_folders(root: Path) -> dict[str, Path]:
-    """Simulator package → its folder, for every simulator binding (one store simulator may serve two APIs)."""
+    """Simulator package → its folder, for every simulator binding (one store simulator may serve two APIs).
+
+    The checkout's own folder under src/ when there is one (the site documents this repository), else wherever
+    the package is installed.
+    """
     folders: dict[str, Path] = {}
     for api in load_apis(root).values():
         if api.simulator:
             package = api.simulator.rsplit(".", 1)[0]
-            spec = importlib.util.find_spec(package)
+            folder = root.joinpath("src", *package.split("."))
+            spec = None if folder.is_dir() else importlib.util.find_spec(package)
             if spec is not None and spec.submodule_search_locations:
-                folders[package] = Path(next(iter(spec.submodule_search_locations)))
+                folder = Path(next(iter(spec.submodule_search_locations)))
+            if folder.is_dir():
+                folders[package] = folder
     return folders
+
+
+def _rel(path: Path, root: Path) -> str:
+    """`path` as the site's sources name it: repository-relative, or as is for a file outside the checkout."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
 def _sdk_packages(root: Path) -> list[str]:
@@ -95,10 +107,10 @@ def _sources(root: Path) -> dict[str, str]:
     simulators = _simulator_folders(root)
     core = next(iter(simulators.values())).parent / "README.md" if simulators else None
     if core is not None and core.is_file():
-        sources[core.relative_to(root).as_posix()] = "simulators/index.md"
+        sources[_rel(core, root)] = "simulators/index.md"
     for package, folder in simulators.items():
         if (folder / "README.md").is_file():
-            sources[(folder / "README.md").relative_to(root).as_posix()] = f"simulators/{package.split('.')[-1]}.md"
+            sources[_rel(folder / "README.md", root)] = f"simulators/{package.split('.')[-1]}.md"
     sources.update(PROJECT_PAGES)
     sources["BENCHMARKS.md"] = "benchmarks.md"
     return sources

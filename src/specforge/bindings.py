@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import SpecforgeError
 
-__all__ = ["BINDINGS", "ContractBinding", "ReadmeBinding", "SdkBinding", "parse_bindings"]
+__all__ = ["BINDINGS", "CleanupRule", "ContractBinding", "ReadmeBinding", "SdkBinding", "parse_bindings"]
 
 BINDINGS = ("sdk", "simulator", "contract", "readme")
 
@@ -31,6 +31,30 @@ class SdkBinding:
 
     def build_arguments(self, username: str, password: str) -> dict[str, str]:
         return {key: value.format(username=username, password=password) for key, value in self.arguments.items()}
+
+
+@dataclass(frozen=True)
+class CleanupRule:
+    """What a sandbox run's successful `create` left behind and how it is undone (contract_tests/cleanup.py).
+
+    `id` is a JSON pointer into the create answer's body. `undo` is an operationId of `undo_api` (default: the
+    same API) whose one path parameter takes the id, sent with `undo_body` as JSON when it is set; None when
+    the API offers no way back (`reason` says why).
+    With `state`, the item is read first (`state.read`, the value at `state.pointer`): undone only when the value
+    is in `state.undo_when`, already undone when it is in `state.done_when`, left alone otherwise.
+    """
+
+    create: str
+    id: str
+    undo: str | None = None
+    undo_api: str | None = None
+    undo_body: Any = None
+    reason: str = ""
+    state_read: str | None = None
+    state_pointer: str = ""
+    undo_when: tuple[str, ...] = ()
+    done_when: tuple[str, ...] = ()
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +77,7 @@ class ContractBinding:
     production_hosts: tuple[str, ...] = ()  # production whatever the test-hosts list says
     production_source: str = ""  # where the production hosts are documented
     writes_need_permission: bool = False  # a real store: GET only unless CONTRACT_ALLOW_WRITES=1
+    cleanup: tuple[CleanupRule, ...] = ()  # what a sandbox run creates and how it is undone
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -121,10 +146,49 @@ def _contract(raw: Any, path: Path, where: str) -> ContractBinding | None:
             production_hosts=tuple(str(h) for h in data.pop("production_hosts", None) or ()),
             production_source=str(data.pop("production_source", "")),
             writes_need_permission=bool(data.pop("writes_need_permission", False)),
+            cleanup=_cleanup(data.pop("cleanup", None) or (), path, f"{where}.cleanup"),
             extra=data,
         )
     except (KeyError, IndexError, TypeError) as err:
         raise SpecforgeError(path, f"malformed contract binding: {err}", location=where) from None
+
+
+def _cleanup(raw: Any, path: Path, where: str) -> tuple[CleanupRule, ...]:
+    if not isinstance(raw, list | tuple):
+        raise SpecforgeError(path, "expected a list of {create, id, undo | reason}", location=where)
+    rules = []
+    for index, item in enumerate(raw):
+        here = f"{where}[{index}]"
+        data = dict(_mapping(item, path, here))
+        state = dict(_mapping(data.pop("state", None) or {}, path, f"{here}.state"))
+        try:
+            rule = CleanupRule(
+                create=str(data.pop("create")),
+                id=str(data.pop("id")),
+                undo=None if data.get("undo") is None else str(data.pop("undo")),
+                undo_api=None if data.get("undo_api") is None else str(data.pop("undo_api")),
+                undo_body=data.pop("undo_body", None),
+                reason=str(data.pop("reason", "")),
+                state_read=None if state.get("read") is None else str(state.pop("read")),
+                state_pointer=str(state.pop("pointer", "")),
+                undo_when=tuple(str(v) for v in state.pop("undo_when", None) or ()),
+                done_when=tuple(str(v) for v in state.pop("done_when", None) or ()),
+                source=str(data.pop("source", "")),
+            )
+        except KeyError as err:
+            raise SpecforgeError(path, f"missing key {err}", location=here) from None
+        data.pop("undo", None)
+        data.pop("undo_api", None)
+        if data or state:
+            raise SpecforgeError(path, f"unknown key(s) {', '.join(sorted({*data, *state}))}", location=here)
+        if not rule.id.startswith("/"):
+            raise SpecforgeError(path, f"id {rule.id!r} is not a JSON pointer", location=f"{here}.id")
+        if rule.undo is None and not rule.reason:
+            raise SpecforgeError(path, "without an undo, say why (reason)", location=here)
+        if rule.state_read and not rule.state_pointer.startswith("/"):
+            raise SpecforgeError(path, "state.pointer must be a JSON pointer", location=f"{here}.state")
+        rules.append(rule)
+    return tuple(rules)
 
 
 def _readme(raw: Any, path: Path, where: str) -> ReadmeBinding | None:

@@ -25,6 +25,7 @@ from strict_url import URLRefused, parse_origin, redact_url
 
 from .check import TrafficChecker
 from .proxy import ProxyApp, ProxyOptions, open_cassette
+from .recorder import Recorder, RecorderProcess, can_fork
 from .replay import load_cassette, replay, to_markdown
 from .report import DeviationReport
 
@@ -44,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     proxy.add_argument("--timeout", type=float, default=30.0, help="seconds for the upstream's answer")
     proxy.add_argument("--max-body-bytes", type=int, default=10 * 1024 * 1024)
     proxy.add_argument("--upstream-ca", help="CA file for the upstream's certificate")
+    proxy.add_argument(
+        "--inline-checks",
+        action="store_true",
+        help="check and record in the proxy's own process (default: in a second process, where fork exists)",
+    )
     replay_cmd = commands.add_parser("replay", help="replay a cassette against the API's simulator, in order")
     replay_cmd.add_argument("cassette", type=Path)
     replay_cmd.add_argument("--output", "-o", type=Path, help="write the Markdown report here too")
@@ -119,9 +125,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         verify=args.upstream_ca or True,
     )
     with open_cassette(cassette_path) as cassette:
-        app = ProxyApp(checker, options, cassette, report, say=lambda line: print(line, flush=True))
+        recorder = Recorder(checker, cassette, report, say=lambda line: print(line, flush=True))
+        process = RecorderProcess(recorder) if can_fork() and not args.inline_checks else None
+        app = ProxyApp(checker, options, cassette, report, recorder=process or recorder)
         print(f"trafficcheck proxy: http://{args.host}:{args.port} → {options.upstream} ({args.api})", flush=True)
-        _serve_until_stopped(app, args.host, args.port)
+        try:
+            _serve_until_stopped(app, args.host, args.port)
+        finally:
+            if process is not None:
+                report = process.close()  # every exchange answered so far checked and written
     json_path, md_path = report.write(out)
     for line in report.summary_lines():
         print(line, flush=True)

@@ -10,22 +10,17 @@ request body beyond the cap.
 from __future__ import annotations
 
 import asyncio
-import json
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
-from urllib.parse import parse_qsl
+from typing import IO
 
 import httpx
-import orjson
 from starlette.types import Message, Receive, Scope, Send
 
-from .check import Checked, TrafficChecker
-from .redact import redact_body, redact_headers, redact_query, redact_text
+from .check import TrafficChecker
+from .recorder import Exchange, Recorder, RecorderProcess
 from .report import DeviationReport
 from .upstream import AiohttpUpstream, Answer, HttpxUpstream, NoAnswer, Upstream
 
@@ -36,7 +31,6 @@ HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host"}
 )
 ERROR_HEADER = "x-trafficcheck-error"
-MAX_TEXT_IN_CASSETTE = 2000  # a non-JSON body is kept as (scrubbed) text up to this many characters
 FLUSH_AFTER_S = 0.2  # the cassette reaches the disk this long after an entry at most (and at shutdown)
 
 
@@ -51,7 +45,11 @@ class ProxyOptions:
 
 
 class ProxyApp:
-    """ASGI app; `cassette` gets one JSON line per exchange, `report` every verdict, `say` one line each."""
+    """ASGI app; `cassette` gets one JSON line per exchange, `report` every verdict, `say` one line each.
+
+    `recorder`: where exchanges go once answered (a RecorderProcess, for the CLI); by default a Recorder of
+    `checker`, `cassette`, `report` and `say` in this process.
+    """
 
     def __init__(
         self,
@@ -60,15 +58,13 @@ class ProxyApp:
         cassette: IO[str],
         report: DeviationReport,
         say: Callable[[str], None] = print,
+        *,
+        recorder: Recorder | RecorderProcess | None = None,
     ) -> None:
         self.checker = checker
         self.options = options
-        self.cassette = cassette
-        self.report = report
-        self.say = say
+        self.recorder = recorder if recorder is not None else Recorder(checker, cassette, report, say)
         self._upstream: Upstream | None = None
-        self._lock = threading.Lock()
-        self._entries = 0
         self._flush_pending = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -94,36 +90,20 @@ class ProxyApp:
         answer = await self._upstream.send(scope["method"], url, request_headers, body)
         if isinstance(answer, NoAnswer):
             await _answer(send, answer.status, answer.why)
-            checked = self._check(scope, request_headers, body, None, [], b"")
-            self._record(
-                scope,
-                request_headers=request_headers,
-                body=body,
-                status=answer.status,
-                headers=[],
-                decoded=b"",
-                error=answer.why,
-                checked=checked,
-                started=started,
-            )
-            return
-        headers = _passed_on(answer, scope["method"])
-        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-        await send({"type": "http.response.body", "body": answer.raw})
+            status, headers, upstream_headers, raw, error = answer.status, [], [], b"", answer.why
+        else:
+            headers = _passed_on(answer, scope["method"])
+            await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+            await send({"type": "http.response.body", "body": answer.raw})
+            status, upstream_headers, raw, error = answer.status, answer.headers, answer.raw, None
         # Judged after the answer is on its way: the client never waits for the check, the cassette or the report.
-        decoded = _decoded(answer)
-        checked = self._check(scope, request_headers, body, answer.status, answer.headers, decoded)
-        self._record(
-            scope,
-            request_headers=request_headers,
-            body=body,
-            status=answer.status,
-            headers=headers,
-            decoded=decoded,
-            error=None,
-            checked=checked,
-            started=started,
-        )
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        exchange = Exchange(
+            scope["method"], scope["path"], query, request_headers, body, status, headers, upstream_headers, raw,
+            error, elapsed_ms,
+        )  # fmt: skip
+        self.recorder.take(exchange)
+        self._flush_soon()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -142,86 +122,9 @@ class ProxyApp:
             elif message["type"] == "lifespan.shutdown":
                 if self._upstream is not None:
                     await self._upstream.close()
-                self.cassette.flush()
+                self.recorder.flush()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-    def _check(  # noqa: PLR0917 (one exchange's parts, in the order they happened)
-        self,
-        scope: Scope,
-        request_headers: list[tuple[str, str]],
-        body: bytes,
-        status: int | None,
-        headers: list[tuple[bytes, bytes]],
-        decoded: bytes,
-    ) -> Checked:
-        if status is None:  # no answer: only the request can be judged
-            operation, _, refused = self.checker.match(scope["method"], scope["path"])
-            if refused is not None:
-                return refused
-            assert operation is not None
-            return Checked(operation.operation_id, f"{operation.method} {operation.path}")
-        return self.checker.check(
-            method=scope["method"],
-            path=scope["path"],
-            query=parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True),
-            request_body=body,
-            status=status,
-            response_body=decoded,
-            request_headers=request_headers,
-            response_headers=[(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers],
-        )
-
-    def _record(
-        self,
-        scope: Scope,
-        *,
-        request_headers: list[tuple[str, str]],
-        body: bytes,
-        status: int,
-        headers: list[tuple[bytes, bytes]],
-        decoded: bytes,
-        error: str | None,
-        checked: Checked,
-        started: float,
-    ) -> None:
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-        entry: dict[str, Any] = {
-            "api": self.checker.api,
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-            "operation": checked.operation_id,
-            "label": checked.label,
-            "request": {
-                "method": scope["method"],
-                "path": redact_text(scope["path"]),
-                "query": redact_query(query),
-                "headers": redact_headers(request_headers),
-                "body": _body_for_cassette(body),
-            },
-            "response": None
-            if error is not None
-            else {
-                "status": status,
-                "headers": redact_headers((k.decode("latin-1"), v.decode("latin-1")) for k, v in headers),
-                "body": _body_for_cassette(decoded),
-            },
-            "proxy_error": error,
-            "duration_ms": round(elapsed_ms, 1),
-            "deviations": [deviation.as_dict() for deviation in checked.deviations],
-        }
-        with self._lock:  # one writer at a time: entries stay whole lines, numbered in the order written
-            self._entries += 1
-            entry = {"entry": self._entries, **entry}
-            self.cassette.write(_json_line(entry))
-            self.report.add(self._entries, checked, None if error is not None else status)
-        self._flush_soon()
-        shown = f"{status}" if error is None else f"{status} (proxy: {error})"
-        count = len(checked.deviations)
-        self.say(
-            f"#{self._entries} {checked.label} [{checked.operation_id or '-'}] → {shown} · "
-            f"{count} deviation{'s' if count != 1 else ''} · {elapsed_ms:.0f} ms"
-        )
 
     def _flush_soon(self) -> None:
         """Flush the cassette within FLUSH_AFTER_S of an entry: one write per burst, not one per exchange."""
@@ -232,9 +135,7 @@ class ProxyApp:
 
     def _flush(self) -> None:
         self._flush_pending = False
-        with self._lock:
-            if not self.cassette.closed:
-                self.cassette.flush()
+        self.recorder.flush()
 
 
 def _passed_on(answer: Answer, method: str) -> list[tuple[bytes, bytes]]:
@@ -252,32 +153,6 @@ def _passed_on(answer: Answer, method: str) -> list[tuple[bytes, bytes]]:
     if not keep_length:
         headers.append((b"content-length", str(len(answer.raw)).encode()))
     return headers
-
-
-def _decoded(answer: Answer) -> bytes:
-    """The body as the client will read it: decoded (gzip, br…) as httpx decodes it, on a copy."""
-    if not any(name.lower() == b"content-encoding" for name, _ in answer.headers):
-        return answer.raw
-    try:
-        return httpx.Response(answer.status, headers=answer.headers, stream=httpx.ByteStream(answer.raw)).read()
-    except httpx.DecodingError:
-        return b""
-
-
-def _json_line(entry: dict[str, Any]) -> str:
-    try:
-        return orjson.dumps(entry).decode() + "\n"  # several times json.dumps's speed, one line per exchange
-    except orjson.JSONEncodeError:  # an integer beyond 64 bits (json.loads keeps any size): json writes it
-        return json.dumps(entry, ensure_ascii=False) + "\n"
-
-
-def _body_for_cassette(body: bytes) -> Any:
-    if not body:
-        return None
-    try:
-        return {"json": redact_body(json.loads(body))}
-    except (ValueError, RecursionError):
-        return {"text": redact_text(body[:MAX_TEXT_IN_CASSETTE].decode("utf-8", errors="replace"))}
 
 
 async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,17 +51,21 @@ def _contract_run(proxy: RecordingProxy, *args: str, **extra_env: str) -> subpro
         for k, v in os.environ.items()
         if not k.startswith(("CONTRACT_", "MASH_", "MYCASHFLOW_")) and k.lower() not in _PROXY_VARIABLES
     }
+    record = tempfile.TemporaryDirectory(prefix="sandbox-record-")  # the run's cassette (contract_tests/sandbox_run.py)
     env.update(
         CONTRACT_TARGET="sandbox",
         MYCASHFLOW_BASE_URL=f"{proxy.url}/api/v1",
         MYCASHFLOW_USERNAME=DEFAULT_USER.email,
         MYCASHFLOW_API_KEY=DEFAULT_USER.api_key,
+        CONTRACT_SANDBOX_RATE="1000",  # a local stand-in: the vendor-friendly default budget would take minutes
+        CONTRACT_SANDBOX_RECORD=record.name,
         **extra_env,
     )
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--no-header", *args]
-    return subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False
-    )
+    with record:
+        return subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False
+        )
 
 
 _PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}

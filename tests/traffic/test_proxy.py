@@ -181,16 +181,20 @@ def test_the_proxy_refuses_to_start_on_a_spec_that_differs_from_its_stamp(
     assert "refusing to start" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize(
+    ("stop", "extra"),
+    [(signal.SIGINT, []), (signal.SIGTERM, []), (signal.SIGTERM, ["--inline-checks"])],
+    ids=["sigint-recorder-process", "sigterm-recorder-process", "sigterm-inline-checks"],
+)
 def test_the_cli_serves_prints_a_line_per_exchange_and_a_summary_and_writes_the_report_at_exit(
-    tmp_path: Path, stop: signal.Signals
+    tmp_path: Path, stop: signal.Signals, extra: list[str]
 ) -> None:
     port = free_port()
     out = tmp_path / "traffic"
     with running_in_thread(create_app(slow_seconds=0)) as upstream:
         command = [sys.executable, "-m", "trafficcheck", "proxy", "mash", "--upstream", upstream, "--port", str(port)]
         process = subprocess.Popen(
-            [*command, "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [*command, "--out", str(out), *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         try:
             deadline = time.monotonic() + 60

@@ -2,12 +2,14 @@
 
 The blocks are read from the generated pages (docsite.site.build, what MkDocs renders) and must equal the
 generator's own script (docsite.examples.example): spec text cannot have opened a fence of its own, so only
-our code runs. Each runs in-process against the simulator (its `simulator` binding), with the settings
+our code runs. Each runs in-process against the simulator (its `simulator` binding) built as `nox -s serve` builds
+it with no flags (MyCashflow: the seeded store), with the settings
 `from_env()` documents, and must reach exactly its own operation and get a status the spec documents for it.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import functools
 import re
@@ -19,9 +21,11 @@ from typing import Any
 import httpx
 import pytest
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp
 
 from docsite.examples import example
 from docsite.site import Site, build
+from simulators._serving.entry import ServeOptions, Simulator
 from simulators.registry import load as load_simulator
 from specforge.apis import find_root, load_apis
 from specforge.clients import load_object
@@ -76,15 +80,25 @@ def _operation_for(api: str, request: httpx.Request) -> str:
     return f"{request.method} {request.url.path}"
 
 
+def _served_app(simulator: Simulator) -> ASGIApp:
+    """The app `nox -s serve -- API` runs with no flags (e.g. MyCashflow's seeded store): what a reader tries."""
+    parser = argparse.ArgumentParser()
+    simulator.add_arguments(parser)
+    options = ServeOptions(
+        host="127.0.0.1", port=0, control=False, max_records=100_000, https=simulator.certificate_names is not None
+    )
+    app, _ = simulator.build(parser.parse_args([]), options)
+    return app
+
+
 @pytest.fixture(scope="module")
 def simulators() -> Iterator[dict[str, httpx.BaseTransport]]:
-    """One in-process simulator per API, for the module."""
+    """One in-process simulator per API, as served by default, for the module."""
     with contextlib.ExitStack() as stack:
         transports: dict[str, httpx.BaseTransport] = {}
         for api in APIS:
-            simulator = load_simulator(api) if APIS[api].simulator else None
-            if simulator is not None and simulator.default_app is not None:
-                client = stack.enter_context(TestClient(simulator.default_app()))
+            if APIS[api].simulator:
+                client = stack.enter_context(TestClient(_served_app(load_simulator(api))))
                 transports[api] = httpx.MockTransport(client.send)
         yield transports
 

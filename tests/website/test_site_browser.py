@@ -216,7 +216,7 @@ def test_search_finds_an_operation_by_its_operation_id(browser: webdriver.Chrome
     operation_id = Path(page).stem
     _console(browser)
     browser.get(base_url)
-    wait = WebDriverWait(browser, 20)
+    wait = WebDriverWait(browser, 60)  # the worker builds the index of ~100 pages first: slow on a loaded machine
     wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "label[for='__search']")))
     browser.execute_script("document.querySelector(\"label[for='__search']\").click()")  # the header's search button
     field = wait.until(expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, "input.md-search__input")))
