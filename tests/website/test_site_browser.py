@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -26,28 +25,16 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import httpx
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 from docsite.site import Site, build
 from specforge.apis import find_root
+from tests._browser import headless_chromium
 
 ROOT = find_root(anchor=Path(__file__))
 SCREENSHOTS = ROOT / "build" / "docs-screenshots"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-    "--window-size=1280,900",
-)
 MAX_PAGES = 2000
 SEARCH_INDEX = (
     "*/search/search_index.json"  # the crawl stops itself on a site gone wrong (a page linking to ever new URLs)
@@ -106,19 +93,8 @@ def base_url(site_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
-    # Not a skip: `nox -s tests` / `nox -s docs` install chromium when permitted or stop with the command.
-    assert shutil.which("chromium") and shutil.which(CHROMEDRIVER), "nox -s tests installs it or prints the command"
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or ""
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with headless_chromium("--window-size=1280,900", console_log=True) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _console(browser: webdriver.Chrome) -> list[dict[str, Any]]:

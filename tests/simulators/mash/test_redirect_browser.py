@@ -2,49 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 from simulators._serving import running_in_thread
 from simulators.mash import create_app
+from tests._browser import headless_chromium
 
 from ._orders import APPROVED, AUTH, JSON, MERCHANT_ID, PENDING, order
-
-CHROMEDRIVER = "/usr/bin/chromedriver"
-FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
-    # Not a skip: `nox -s tests` installs chromium when permitted or stops with the command (noxfile._ensure_browser).
-    assert shutil.which("chromium") and shutil.which(CHROMEDRIVER), "nox -s tests installs it or prints the command"
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or ""
-    for flag in FLAGS:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with headless_chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _post_form(driver: webdriver.Chrome, action: str, fields: dict[str, str]) -> None:
