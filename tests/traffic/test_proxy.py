@@ -23,6 +23,7 @@ from starlette.types import Receive, Scope, Send
 
 from simulators._serving.runner import free_port, running_in_thread
 from specforge.apis import find_root
+from tests._asgi import read_body
 from trafficcheck import TrafficChecker
 from trafficcheck.cli import main
 from trafficcheck.proxy import ProxyApp, ProxyOptions
@@ -238,12 +239,7 @@ async def _echo(scope: Scope, receive: Receive, send: Send) -> None:
     with a cookie and a redirect: what the proxy must neither add to, drop from nor act upon."""
     if scope["type"] != "http":
         return
-    body = b""
-    while True:
-        message = await receive()
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
+    body = await read_body(receive)
     seen = {
         "method": scope["method"],
         "raw_path": scope["raw_path"].decode(),

@@ -18,6 +18,7 @@ from simulators._serving.validation import compile_operations
 from simulators.mycashflow import create_app
 from simulators.mycashflow.serve import SIMULATOR
 from simulators.mycashflow.webhooks import V0_TOPICS, V1_TOPICS
+from tests._asgi import read_body
 
 from .conftest import AUTH
 
@@ -31,16 +32,11 @@ class Receiver:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            while (message := await receive())["type"] != "lifespan.shutdown":
+            while (await receive())["type"] != "lifespan.shutdown":
                 await send({"type": "lifespan.startup.complete"})
             await send({"type": "lifespan.shutdown.complete"})
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_body(receive)
         self.requests.append({"method": scope["method"], "path": scope["path"], "body": body,
                               "headers": {k.decode(): v.decode() for k, v in scope["headers"]}})  # fmt: skip
         status = 503 if len(self.requests) <= self.failures else 204
