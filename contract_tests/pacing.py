@@ -18,10 +18,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import httpx
+
+from sdk_runtime import retry_after_seconds
 
 from .wire_guard import SAFE_METHODS
 
@@ -44,20 +44,6 @@ MAX_CREATE_BODY = 10 * 1024 * 1024  # a create answer read for its id: the proxy
 
 class SandboxLimitError(httpx.TransportError):
     """Not sent: the sandbox asked for a longer pause than the run may take; the run is stopping."""
-
-
-def retry_after_seconds(value: str, now: datetime | None = None) -> float | None:
-    """Seconds to wait for a `Retry-After` value (delay-seconds or HTTP-date), None when it is neither."""
-    text = value.strip()
-    if text.isdigit() and text.isascii():
-        return float(text) if len(text) <= 10 else float("inf")  # a 40-digit delay is "longer than any maximum"
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # an HTTP-date is always GMT; "-0000" parses naive: read it as UTC too
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class TokenBucket:

@@ -7,7 +7,7 @@ from ._errors import APIError, CallLimitError, ConfigurationError, DeadlineExcee
 from ._limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, CallLimits
 from ._logging import RedactQueryFilter, install_log_redaction, redact_query_values
 from ._public import publish_names as _publish_names
-from ._retry import RetryPolicy, RetryTransport
+from ._retry import RetryPolicy, RetryTransport, retry_after_seconds
 from ._tls import Verify
 from ._url import InsecureURLError, Origin, check_base_url, parse_origin, redact_url
 
@@ -38,6 +38,7 @@ __all__ = [
     "read_env",
     "redact_query_values",
     "redact_url",
+    "retry_after_seconds",
     "strict_from_env",
 ]
 

@@ -19,7 +19,7 @@ from ._errors import CallLimitError
 from ._limits import CallLimits, Deadline, guard_response
 from ._tls import Verify, is_tls_verification_failure, ssl_context
 
-__all__ = ["RetryPolicy", "RetryTransport"]
+__all__ = ["RetryPolicy", "RetryTransport", "retry_after_seconds"]
 
 logger = logging.getLogger("sdk_runtime.retry")
 attempt_logger = logging.getLogger("sdk_runtime.http")
@@ -71,16 +71,25 @@ class RetryPolicy:
 
     def retry_after(self, response: httpx.Response) -> float | None:
         """The wait the server asked for in Retry-After (seconds or an HTTP date), if any."""
-        value = response.headers.get("Retry-After", "").strip()
-        if not value:
-            return None
-        if value.isdigit():
-            return float(value)
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        return max(0.0, when.timestamp() - self.clock())
+        value = response.headers.get("Retry-After", "")
+        return (
+            retry_after_seconds(value, datetime.datetime.fromtimestamp(self.clock(), datetime.UTC)) if value else None
+        )
+
+
+def retry_after_seconds(value: str, now: datetime.datetime | None = None) -> float | None:
+    """Seconds to wait for a `Retry-After` value (delay-seconds or HTTP-date, RFC 9110 §10.2.3), None when it is
+    neither. Shared by the SDK's retries and the contract tests' sandbox pacing."""
+    text = value.strip()
+    if text.isdigit() and text.isascii():
+        return float(text) if len(text) <= 10 else float("inf")  # a 40-digit delay is "longer than any maximum"
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # an HTTP-date is always GMT; "-0000" parses naive: read it as UTC too
+        when = when.replace(tzinfo=datetime.UTC)
+    return max(0.0, (when - (now or datetime.datetime.now(datetime.UTC))).total_seconds())
 
 
 class _Attempts:
