@@ -126,7 +126,7 @@ def main() -> None:
         "mash-load": lambda: mash_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
         "mash-journal": lambda: [
             journal_cost(1 if args.quick else 5),
-            *mash_journal_cost(2 if args.quick else 4, 2 if args.quick else 5),  # even: on/off, off/on
+            *mash_journal_cost(4 if args.quick else 6, 2 if args.quick else 5),  # even: on/off, off/on
         ],
         "mash-memory": lambda: [mash_memory(10_000, 1_000) if args.quick else mash_memory(100_000, 10_000)],
         "mash-byte-memory": lambda: [
