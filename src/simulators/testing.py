@@ -109,6 +109,10 @@ class SimulatorControl:
         self.journal = JournalControl(self._http)
         self.faults = FaultsControl(self._http)
 
+    def reset(self) -> None:
+        """The simulator as it started: its seeded data, clock, command-line faults; an empty journal and outbox."""
+        self._http.post("/reset").raise_for_status()
+
     def advance(self, *, days: float = 0, seconds: float = 0) -> str:
         """Move the simulated clock forward; returns its new time (ISO 8601)."""
         response = self._http.post("/clock/advance", json={"days": days, "seconds": seconds})

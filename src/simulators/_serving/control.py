@@ -41,9 +41,7 @@ def control_routes(hooks: ControlHooks, prefix: str = "/_sim", harness: Harness 
     harness = harness or Harness()
 
     async def reset(_: Request) -> Response:
-        hooks.clock.reset()
-        hooks.reset()
-        return _json(200, {"reset": True, "now": hooks.clock.now().isoformat()})
+        return _json(200, _reset(hooks, harness))
 
     async def seed(request: Request) -> Response:
         try:
@@ -141,6 +139,14 @@ def control_routes(hooks: ControlHooks, prefix: str = "/_sim", harness: Harness 
         Route(f"{prefix}/{{kind}}/{{key}}", inspect, methods=["GET"]),
         *events,
     ]
+
+
+def _reset(hooks: ControlHooks, harness: Harness) -> dict[str, Any]:
+    """Everything back as the simulator started: the API's data and clock, and the tester's harness."""
+    hooks.clock.reset()
+    hooks.reset()
+    harness.reset()
+    return {"reset": True, "now": hooks.clock.now().isoformat(), "faults": harness.faults.rules()}
 
 
 def _number(payload: Any, key: str) -> float:

@@ -181,6 +181,11 @@ class FaultSet:
         with self._lock:
             self._live.clear()
 
+    def replace(self, rules: Iterable[FaultRule]) -> None:
+        """These rules instead of the active ones, each with a fresh count and random draw from its seed."""
+        with self._lock:
+            self._live = [_Live(rule, random.Random(rule.seed)) for rule in rules][:MAX_RULES]
+
     def rules(self) -> list[dict[str, Any]]:
         return [{**live.rule.to_json(), "fired": live.fired} for live in self._live]
 

@@ -20,7 +20,16 @@ class Harness:
     faults: FaultSet = field(default_factory=FaultSet)
     journal: Journal = field(default_factory=Journal)
     outbox: Outbox = field(default_factory=Outbox)
+    start_faults: tuple[FaultRule, ...] = ()  # the command line's rules (--fault): what a reset brings back
 
     @classmethod
     def of(cls, faults: Iterable[FaultRule] = (), journal_size: int = DEFAULT_JOURNAL_SIZE) -> Harness:
-        return cls(FaultSet.of(faults), Journal(journal_size), Outbox())
+        rules = tuple(faults)
+        return cls(FaultSet.of(rules), Journal(journal_size), Outbox(), rules)
+
+    def reset(self) -> None:
+        """As the simulator started, like WireMock's /__admin/reset: the start's fault rules (counts and draws
+        afresh), an empty journal and no deliveries. A test that resets first sees only its own traffic."""
+        self.faults.replace(self.start_faults)
+        self.journal.clear()
+        self.outbox.clear()

@@ -92,7 +92,10 @@ class Outbox:
         return [delivery.to_json() for delivery in self._deliveries.values()]
 
     def clear(self) -> None:
+        """Forget every delivery, and stop the retries of those still being sent: a cleared delivery never calls."""
         self._deliveries.clear()
+        for task in list(self._tasks):
+            task.cancel()
 
     def _start(self, delivery: Delivery) -> None:
         if not self.sending:

@@ -63,6 +63,20 @@ def test_a_fault_before_the_change_leaves_the_state_and_one_after_keeps_it() -> 
         assert client.post("/api/orders", json={**ORDER, "clientOrderId": "J-2"}, auth=AUTH).status_code == 200
 
 
+def test_a_reset_brings_back_the_start_faults_afresh_and_empties_the_journal() -> None:
+    """Like WireMock's /__admin/reset: a test that resets first sees only its own traffic and the start's rules."""
+    harness = Harness.of([parse_fault("op=createOrder,kind=status,status=503,when=before,times=1")])
+    with TestClient(create_app(control=True, harness=harness), headers=JSON) as client:
+        assert client.post("/api/orders", json=ORDER, auth=AUTH).status_code == 503  # the start rule, used up
+        client.post("/_sim/faults", json={"op": "getOrder", "kind": "status", "status": 500})  # added later
+        assert len(client.get("/_sim/requests").json()["requests"]) == 1
+        answer = client.post("/_sim/reset").json()
+        assert [(rule["op"], rule["fired"]) for rule in answer["faults"]] == [("createOrder", 0)]
+        assert client.get("/_sim/requests").json()["requests"] == []
+        assert client.post("/api/orders", json=ORDER, auth=AUTH).status_code == 503  # it strikes again
+        assert client.post("/api/orders", json=ORDER, auth=AUTH).status_code == 200
+
+
 def test_a_bad_rule_over_the_control_api_is_a_400() -> None:
     with TestClient(create_app(control=True), headers=JSON) as client:
         answer = client.post("/_sim/faults", json={"kind": "status", "rate": "often"})

@@ -108,6 +108,18 @@ def test_a_failed_delivery_is_retried_listed_and_redelivered(store: httpx.Client
     assert store.post("/_sim/deliveries/999/redeliver").status_code == 404
 
 
+def test_a_reset_forgets_deliveries_and_stops_their_retries(store: httpx.Client) -> None:
+    receiver = Receiver(failures=100)
+    with running_in_thread(receiver) as hook:
+        _subscribe(store, f"{hook}/h")
+        _order(store)
+        _wait(lambda: len(receiver.requests) == 1)  # the first attempt failed: a retry is due in 0.5 s
+        assert store.post("/_sim/reset").status_code == 200
+        assert store.get("/_sim/deliveries").json()["deliveries"] == []
+        time.sleep(1.5)  # past the first two retries' backoff (0.5 s, 1 s): none of them may call
+    assert len(receiver.requests) == 1
+
+
 def test_v0_order_actions_and_stock_changes_send_their_topics(store: httpx.Client) -> None:
     receiver = Receiver()
     with running_in_thread(receiver) as hook:
