@@ -133,7 +133,7 @@ def main() -> None:
             mash_byte_memory(8 * 2**20, 256 * 1024, 2) if args.quick else mash_byte_memory(64 * 2**20, 256 * 1024, 3)
         ],
         "mycashflow-load": lambda: mycashflow_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
-        "proxy": lambda: proxy_vs_prism(1 if args.quick else 3, 2 if args.quick else 10),
+        "proxy": lambda: proxy_vs_prism(1 if args.quick else 5, 2 if args.quick else 10),
         "client": lambda: [
             in_process(100 if args.quick else 300, 10 if args.quick else 60),
             client_call(200 if args.quick else 2000, runs),
