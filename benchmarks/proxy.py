@@ -82,6 +82,15 @@ def _machine_ticks() -> tuple[int, int]:
     return total - fields[3] - fields[4], total
 
 
+def _scheduling() -> str:
+    """This process's Linux autogroup nice: another session's `nice` yields only to tasks of its own session."""
+    try:
+        group = Path("/proc/self/autogroup").read_text().split()
+    except OSError:
+        return ""
+    return f"; the bench's session scheduled at autogroup nice {group[-1]}" if len(group) == 3 else ""
+
+
 def _rounds(sides: list[_Side], upstream_pid: int, runs: int, seconds: float) -> None:
     """`runs` rounds of saturated, then of paced runs, each round one run per side, the order rotated."""
     paced_delay = str(round(CONNECTIONS * 1000 / PACED_RATE))
@@ -134,6 +143,7 @@ def proxy_vs_prism(runs: int, seconds: float) -> list[Figure]:
             anchor = _Side(f"http://127.0.0.1:{port}", prism_env, stack.enter_context(running(command, port)))
         _rounds([direct, ours, *([anchor] if anchor else [])], upstream_pid, runs, seconds)
     load = os.getloadavg()[0]
+    scheduling = f"load average {load:.1f} at the end{_scheduling()}"
     note = "" if prism is not None else "Prism could not be installed (npm @stoplight/prism-cli)"
     cpu = f"CPU per request (all processes of the server): ours {ours.cpu_ms_per_request:.2f} ms" + (
         f", Prism {anchor.cpu_ms_per_request:.2f} ms" if anchor else ""
@@ -144,7 +154,7 @@ def proxy_vs_prism(runs: int, seconds: float) -> list[Figure]:
         anchor_name=f"Prism {PRISM_VERSION} proxy, `-v silent`",
         anchor=Stats.of([r.requests_per_s for r in anchor.saturated]) if anchor else None, target="≥ 2× Prism",
         higher_is_better=True,
-        note=note or f"{cpu}; the machine's CPUs {busy:.0%} busy during our runs; load average {load:.1f} at the end",
+        note=note or f"{cpu}; the machine's CPUs {busy:.0%} busy during our runs; {scheduling}",
         extra={"non_2xx": sum(r.non_2xx for r in ours.saturated),
                "anchor_non_2xx": sum(r.non_2xx for r in anchor.saturated) if anchor else None,
                "cpu_ms_per_request": ours.cpu_ms_per_request,
@@ -168,7 +178,7 @@ def proxy_vs_prism(runs: int, seconds: float) -> list[Figure]:
     paced.note = (
         f"the time a proxy adds to one request below saturation: p99 per round minus the upstream's p99 of the "
         f"same round, {runs} rounds of {statistics.median([r.requests for r in ours.paced]):.0f} requests; "
-        f"load average {load:.1f} at the end"
+        f"{scheduling}"
     )
     return [rate, saturated, paced]
 
