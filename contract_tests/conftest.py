@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from . import sandbox_run, session, summary
+from . import object_strategies, sandbox_run, session, summary
 from .listening import NotListeningError
 from .profiles import PROFILES
 from .schemas import lasting_creates
@@ -29,6 +29,8 @@ _API_IN_NAME = re.compile(r"^[^\[]+\[(\w+)\]")
 _TARGETED_MODULE = "test_server_contract.py"
 _SEED = "contract_seed"  # the controller's seed, in each xdist worker's workerinput
 _TALLY = "contract_tally"  # a worker's tally and wire-guard counts, in its workeroutput
+
+object_strategies.install()  # before any test module builds a schema strategy (object_strategies.py says why)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
