@@ -230,7 +230,7 @@ def test_every_json_response_is_covered() -> None:
 def test_schema_valid_bodies_decode_and_round_trip(api: str, operation_id: str, status: int, schema: Any) -> None:
     profile = current().profile
 
-    @profile.hypothesis(profile.bodies_per_schema)
+    @profile.hypothesis(profile.bodies(api))
     @given(body=from_schema(schema))
     def decodes(body: Any) -> None:
         _decode_and_round_trip(api, operation_id, status, body)
