@@ -11,11 +11,23 @@ from schemathesis.generation.jsonschema.builder import build
 
 from . import object_strategies
 
-_SEEN: list[dict[str, Any]] = []
-
 
 def _objects(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     return build(schema, draft=20, formats={})
+
+
+def _drawn(schema: dict[str, Any]) -> tuple[list[Any], int]:
+    """100 values drawn for `schema` (derandomized), and how many fixed_dictionaries strategies that built."""
+    seen: list[Any] = []
+    built = object_strategies.BUILT[0]
+
+    @settings(max_examples=100, derandomize=True, database=None)
+    @given(_objects(schema))
+    def draw(value: Any) -> None:
+        seen.append(value)
+
+    draw()
+    return seen, object_strategies.BUILT[0] - built
 
 
 def test_it_is_installed_for_the_whole_run() -> None:
@@ -30,23 +42,15 @@ def test_named_objects_reuse_one_strategy_per_key_set_and_draw_every_set() -> No
         "required": ["kept-id"],
         "additionalProperties": False,
     }
-    built = object_strategies.BUILT[0]
-    _SEEN.clear()
-
-    @settings(max_examples=100, derandomize=True, database=None)
-    @given(_objects(schema))
-    def draw(value: dict[str, Any]) -> None:
-        _SEEN.append(value)
-
-    draw()
-    assert all("kept-id" in value and set(value) <= {"kept-id", "a", "b"} for value in _SEEN)
-    assert {frozenset(value) - {"kept-id"} for value in _SEEN} == {
+    seen, built = _drawn(schema)
+    assert all("kept-id" in value and set(value) <= {"kept-id", "a", "b"} for value in seen)
+    assert {frozenset(value) - {"kept-id"} for value in seen} == {
         frozenset(),
         frozenset("a"),
         frozenset("b"),
         frozenset("ab"),
     }
-    assert object_strategies.BUILT[0] - built <= 4 < len(_SEEN)  # one strategy per key set, not one per value
+    assert built <= 4 < len(seen)  # one strategy per key set, not one per value
 
 
 def test_objects_with_a_floor_keep_their_strategies_and_the_floor() -> None:
@@ -55,15 +59,7 @@ def test_objects_with_a_floor_keep_their_strategies_and_the_floor() -> None:
         "properties": {"floor-x": {"type": "integer"}, "y": {"type": "integer"}},
         "minProperties": 3,
     }
-    built = object_strategies.BUILT[0]
-    _SEEN.clear()
-
-    @settings(max_examples=100, derandomize=True, database=None)
-    @given(_objects(schema))
-    def draw(value: dict[str, Any]) -> None:
-        _SEEN.append(value)
-
-    draw()
+    seen, built = _drawn(schema)
     # Documented keys fill the floor first, free keys make up the rest.
-    assert all(isinstance(value, dict) and len(value) >= 3 and {"floor-x", "y"} <= set(value) for value in _SEEN)
-    assert object_strategies.BUILT[0] - built <= 4 < len(_SEEN)
+    assert all(isinstance(value, dict) and len(value) >= 3 and {"floor-x", "y"} <= set(value) for value in seen)
+    assert built <= 4 < len(seen)
