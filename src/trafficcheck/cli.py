@@ -10,7 +10,6 @@ does not compile) — the proxy refuses to start rather than check traffic again
 from __future__ import annotations
 
 import argparse
-import gc
 import signal
 import sys
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
+from simulators._serving.heap import freeze_start_up_heap
 from simulators._serving.runner import serve
 from specforge.apis import find_root, load_apis
 from specforge.patched import SpecMismatchError
@@ -79,17 +79,6 @@ def _stopped(signum: int, frame: FrameType | None) -> None:
     raise _Stopped
 
 
-def _freeze_start_up_heap() -> None:
-    """Put every object alive now (the compiled spec, validators, modules) out of the garbage collector's sight."""
-    # A full collection traverses every tracked object, and these never become garbage: under wrk
-    # (benchmarks/proxy.py) a full collection of the proxy's heap took 27-51 ms of CPU inside the event loop, a
-    # stall for every open request, about once per 20,000 requests; frozen, under 1 ms. Called before the
-    # recorder is forked (the child skips the same heap, and leaves those pages shared instead of writing the
-    # collector's marks into them), then again once uvicorn has imported its protocol and loop modules.
-    gc.collect()
-    gc.freeze()
-
-
 def _serve_until_stopped(app: ProxyApp, host: str, port: int) -> None:
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler that was there
     # before it: KeyboardInterrupt for SIGINT, and for SIGTERM this one (the default would kill the process
@@ -138,9 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     with open_cassette(cassette_path) as cassette:
         recorder = Recorder(checker, cassette, report, say=lambda line: print(line, flush=True))
-        _freeze_start_up_heap()
+        # Frozen before the recorder is forked too: the child skips the same heap and leaves those pages shared
+        # instead of writing the collector's marks into them. `serve` freezes again once uvicorn has started.
+        freeze_start_up_heap()
         process = RecorderProcess(recorder) if can_fork() and not args.inline_checks else None
-        app = ProxyApp(checker, options, cassette, report, recorder=process or recorder, started=_freeze_start_up_heap)
+        app = ProxyApp(checker, options, cassette, report, recorder=process or recorder)
         print(f"trafficcheck proxy: http://{args.host}:{args.port} → {options.upstream} ({args.api})", flush=True)
         try:
             _serve_until_stopped(app, args.host, args.port)

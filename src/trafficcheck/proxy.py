@@ -48,8 +48,7 @@ class ProxyApp:
     """ASGI app; `cassette` gets one JSON line per exchange, `report` every verdict, `say` one line each.
 
     `recorder`: where exchanges go once answered (a RecorderProcess, for the CLI); by default a Recorder of
-    `checker`, `cassette`, `report` and `say` in this process. `started`: called once the upstream session is
-    open, before the first request is taken (the CLI freezes its start-up heap there).
+    `checker`, `cassette`, `report` and `say` in this process.
     """
 
     def __init__(
@@ -61,12 +60,10 @@ class ProxyApp:
         say: Callable[[str], None] = print,
         *,
         recorder: Recorder | RecorderProcess | None = None,
-        started: Callable[[], None] | None = None,
     ) -> None:
         self.checker = checker
         self.options = options
         self.recorder = recorder if recorder is not None else Recorder(checker, cassette, report, say)
-        self._started = started
         self._upstream: Upstream | None = None
         self._flush_pending = False
 
@@ -121,8 +118,6 @@ class ProxyApp:
                     )
                 )
                 await self._upstream.start()
-                if self._started is not None:
-                    self._started()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self._upstream is not None:

@@ -290,22 +290,3 @@ def test_the_request_goes_on_as_sent_and_the_answer_comes_back_as_sent() -> None
     assert [value for name, value in seen["headers"] if name == "x-tag"] == ["1", "2"]
     names = {name for name, _ in seen["headers"]}
     assert not names & {"cookie", "user-agent", "accept", "accept-encoding", "content-type"}, names
-
-
-def test_started_is_called_once_when_the_upstream_session_is_open_before_any_request() -> None:
-    checker = TrafficChecker.for_api("mash")
-    cassette = io.StringIO()
-    calls: list[int] = []  # cassette entries at each call
-    with running_in_thread(create_app(slow_seconds=SLOW)) as upstream:
-        app = ProxyApp(
-            checker,
-            ProxyOptions(upstream),
-            cassette,
-            DeviationReport("mash", checker.spec_sha256),
-            say=lambda _: None,
-            started=lambda: calls.append(len(cassette.getvalue().splitlines())),
-        )
-        with running_in_thread(app) as proxy:
-            httpx.get(f"{proxy}/api/orders/1")
-            entries(cassette, 1)
-    assert calls == [0]

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .heap import frozen_after_startup
 from .protocol import ConnectionLimits, guarded_protocol
 from .tls import TlsFiles
 
@@ -46,7 +47,10 @@ def serve(
     http_port: int | None = None,
     limits: ConnectionLimits = DEFAULT_LIMITS,
 ) -> None:
-    """Serve until interrupted (Ctrl-C / SIGTERM); over HTTPS with `tls`, plus plain HTTP on `http_port` if given."""
+    """Serve until interrupted (Ctrl-C / SIGTERM); over HTTPS with `tls`, plus plain HTTP on `http_port` if given.
+
+    This process serves and nothing else: its start-up heap is frozen once the app has started (heap.py)."""
+    app = frozen_after_startup(app)
     if http_port is None:
         uvicorn.Server(_config(app, host, port, tls, limits)).run()
         return
