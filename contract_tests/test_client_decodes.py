@@ -1,7 +1,9 @@
 """Client-side contract: for every JSON response of both patched specs, bodies drawn from the schema
 (widened to admit unknown extra fields and unknown enum values, which both vendors add without notice)
 decode through the operation's real parsing path (`sync_detailed` over an httpx.MockTransport), keep
-every field, and round-trip through `to_dict`/`from_dict`.
+every field, and round-trip through `to_dict`/`from_dict`. Half of the bodies have every nested model present
+(`populated`); lists and unknown fields' values are kept small (`bounded`); responses that share a schema share
+its budget (profiles.py), each drawing from its own seed.
 
 Every documented response example of the patched specs is decoded here, and only here, through `sync_detailed`
 with the status it documents (tests/client/test_decode_examples.py keeps request bodies and unknown fields at
@@ -20,6 +22,8 @@ import importlib
 import inspect
 import json
 import re
+import zlib
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from functools import cache
@@ -27,7 +31,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import given, seed
 from hypothesis import strategies as st
 from schemathesis.generation.jsonschema.builder import build
 
@@ -86,6 +90,76 @@ def admit_unknown(schema: Any) -> Any:
     return node
 
 
+# Size bounds of the drawn bodies. Unbounded, a Mash order body averaged 8 KB (up to 15 KB) of unknown fields
+# nested in unknown fields, and about half of the draws overran hypothesis' choice buffer and were thrown away
+# (measured: 10 valid Mash order bodies cost 20 draws, 3.7 s). The client code these bodies exercise is the same for
+# a third list item as for the second, and for an unknown field's nested value as for a shallow one: keeping a
+# field it does not know is one branch, whatever the value (issue 21).
+_MAX_ITEMS = 3
+_SCALARS = ["null", "boolean", "integer", "number", "string"]
+_UNKNOWN_FIELD = {
+    "anyOf": [
+        {"type": _SCALARS},
+        {"type": "array", "maxItems": 2, "items": {"type": _SCALARS}},
+        {"type": "object", "maxProperties": 2, "additionalProperties": {"type": _SCALARS}},
+    ]
+}
+
+
+def bounded(schema: Any) -> Any:
+    """The schema with lists of at most a few items (or their documented minimum) and unknown fields' values
+    shallow, wherever the spec leaves either open; nothing it documents is narrowed."""
+    if isinstance(schema, list):
+        return [bounded(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    node = {
+        key: value if key in ("properties", "enum", "const", "required") else bounded(value)
+        for key, value in schema.items()
+    }
+    if "properties" in node:
+        node["properties"] = {name: bounded(value) for name, value in node["properties"].items()}
+    declared = node.get("type")
+    types: list[Any] = declared if isinstance(declared, list) else [declared]
+    if "array" in types or "items" in node:
+        node["maxItems"] = min(node.get("maxItems", _MAX_ITEMS), max(_MAX_ITEMS, node.get("minItems", 0)))
+    if ("object" in types or "properties" in node) and not {"additionalProperties", "patternProperties"} & set(node):
+        node["additionalProperties"] = _UNKNOWN_FIELD
+    return node
+
+
+def populated(schema: Any) -> Any:
+    """The bodies of `schema` with every property present and every list non-empty, at every depth.
+
+    Half of the drawn bodies come from here: an optional field (a MyCashflow v0 order has about forty) is drawn in
+    a few of ten bodies at most, so whether a nested model (an order's products) was ever decoded was luck.
+    These bodies still satisfy `schema`; the other half keep the present-or-absent, empty-or-not choices."""
+    if isinstance(schema, list):
+        return [populated(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    node = {
+        key: value if key in ("properties", "enum", "const", "required") else populated(value)
+        for key, value in schema.items()
+    }
+    if "properties" in node:
+        node["properties"] = {name: populated(value) for name, value in node["properties"].items()}
+        containers = {
+            name for name, value in node["properties"].items() if isinstance(value, dict) and _holds_containers(value)
+        }
+        node["required"] = sorted(set(node.get("required", [])) | containers)
+    if "items" in node and node.get("maxItems", 1) >= 1:
+        node["minItems"] = max(node.get("minItems", 0), 1)
+    return node
+
+
+def _holds_containers(schema: dict[str, Any]) -> bool:
+    """Whether a value of `schema` can be an object with properties or a list (a nested model to decode)."""
+    if "properties" in schema or "items" in schema:
+        return True
+    return any(_holds_containers(branch) for key in ("anyOf", "oneOf", "allOf") for branch in schema.get(key, []))
+
+
 @cache
 def _cases(api: str) -> list[tuple[str, str, int, dict[str, Any], list[tuple[str, Any]]]]:
     """(operationId, method path, status, widened schema, documented examples) for every JSON response."""
@@ -99,7 +173,9 @@ def _cases(api: str) -> list[tuple[str, str, int, dict[str, Any], list[tuple[str
             examples = [(name, ex["value"]) for name, ex in (media.get("examples") or {}).items() if "value" in ex]
             if "example" in media:
                 examples.append(("example", media["example"]))
-            cases.append((op.node["operationId"], op.label, int(status), admit_unknown(media["schema"]), examples))
+            cases.append(
+                (op.node["operationId"], op.label, int(status), bounded(admit_unknown(media["schema"])), examples)
+            )
     return cases
 
 
@@ -201,6 +277,16 @@ def _decode_and_round_trip(api: str, operation_id: str, status: int, body: Any) 
         assert type(item).from_dict(encoded) == item
 
 
+@cache
+def _sharing(api: str) -> Counter[str]:
+    """How many JSON responses of `api` have each widened schema (keyed by its canonical JSON)."""
+    return Counter(_schema_key(schema) for _, _, _, schema, _ in _cases(api))
+
+
+def _schema_key(schema: Any) -> str:
+    return json.dumps(schema, sort_keys=True)
+
+
 def _params() -> list[Any]:
     return [
         pytest.param(api, operation_id, status, schema, id=f"{api}:{label}:{status}")
@@ -227,11 +313,17 @@ def test_every_json_response_is_covered() -> None:
 
 
 @pytest.mark.parametrize(("api", "operation_id", "status", "schema"), _params())
-def test_schema_valid_bodies_decode_and_round_trip(api: str, operation_id: str, status: int, schema: Any) -> None:
+def test_schema_valid_bodies_decode_and_round_trip(
+    api: str, operation_id: str, status: int, schema: Any, request: pytest.FixtureRequest
+) -> None:
     profile = current().profile
 
-    @profile.hypothesis(profile.bodies(api))
-    @given(body=from_schema(schema))
+    # Each response draws its own bodies: under one run seed (or derandomized) every test would otherwise draw the
+    # same sequence, and the 160 MyCashflow responses sharing the error schema the same bodies 160 times. Mixed
+    # from the run's seed, so --hypothesis-seed still replays a run.
+    @seed(zlib.crc32(f"{request.config.option.hypothesis_seed}:{request.node.name}".encode()))
+    @profile.hypothesis(profile.bodies(api, _sharing(api)[_schema_key(schema)]))
+    @given(body=st.one_of(from_schema(populated(schema)), from_schema(schema)))
     def decodes(body: Any) -> None:
         _decode_and_round_trip(api, operation_id, status, body)
 

@@ -25,3 +25,22 @@ def test_a_cap_only_lowers_one_apis_bodies() -> None:
     thorough = PROFILES["thorough"]
     assert thorough.bodies("mash") == 30
     assert thorough.bodies("mycashflow") == thorough.bodies_per_schema == 100
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+@pytest.mark.parametrize("sharing", [1, 2, 7, 56, 160])
+def test_a_shared_schema_keeps_its_budget_and_every_response_its_floor(name: str, sharing: int) -> None:
+    profile = PROFILES[name]
+    for api in sorted(load_apis()):
+        each = profile.bodies(api, sharing)
+        assert each * sharing >= profile.bodies(api), (
+            "the responses sharing a schema draw less than one schema's budget"
+        )
+        assert each >= min(profile.bodies(api), profile.shared_floor)
+        assert each <= profile.bodies(api)
+
+
+def test_a_schema_of_one_response_gets_the_whole_budget() -> None:
+    assert PROFILES["thorough"].bodies("mycashflow", 1) == 100
+    assert PROFILES["thorough"].bodies("mycashflow", 160) == PROFILES["thorough"].shared_floor == 10
+    assert PROFILES["fast"].bodies("mycashflow", 4) == 3

@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from simulators._serving import ApiBinding, Call, Failure, Reply, Spec, build_app
 from specforge.document import load_json_document
 
-FIXTURE = Path(__file__).resolve().parents[3] / "contract_tests" / "fixtures" / "parcels" / "openapi.yaml"
+FIXTURE = Path(__file__).resolve().parents[2] / "contract_harness" / "fixtures" / "parcels" / "openapi.yaml"
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"user:secret").decode(), "Accept": "application/json"}
 
 

@@ -19,7 +19,7 @@ import pytest
 from specforge import _yaml
 from specforge.document import load_json_document
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).parent / "fixtures" / "parcels" / "openapi.yaml"
 # Data only: the entry every API has, with its bindings below generated/ declared absent.
 ENTRY = """apis:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from simulators._serving.runner import free_port
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 # The modules whose tests belong to one API (the others are API-neutral or in-process only).
 MODULES = [
     "contract_tests/test_server_contract.py",
