@@ -24,7 +24,7 @@ import json
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from functools import cache
 from typing import Any
@@ -63,20 +63,38 @@ def from_schema(schema: Any) -> st.SearchStrategy[Any]:
     return build(schema, draft=20, formats=_FORMATS)
 
 
-def admit_unknown(schema: Any) -> Any:
-    """The schema a tolerant client must accept: enums also admit new values of their type; extra fields are
-    allowed wherever the spec does not forbid them; annotations are dropped."""
+# Keywords whose values are data or maps of names, not subschemas: copied as they are by `_rebuilt`.
+_DATA_KEYWORDS = ("properties", "enum", "const", "required")
+
+
+def _rebuilt(schema: Any, finish: Callable[[dict[str, Any]], dict[str, Any]], keep: Callable[[str], bool]) -> Any:
+    """`schema` rebuilt bottom-up: every subschema, each property's included, passed through `finish` once its own
+    subschemas are rebuilt; keywords `keep` refuses are left out."""
     if isinstance(schema, list):
-        return [admit_unknown(item) for item in schema]
+        return [_rebuilt(item, finish, keep) for item in schema]
     if not isinstance(schema, dict):
         return schema
     node = {
-        key: value if key in ("properties", "enum", "required") else admit_unknown(value)
+        key: value if key in _DATA_KEYWORDS else _rebuilt(value, finish, keep)
         for key, value in schema.items()
-        if key not in _DROP and not key.startswith("x-")
+        if keep(key)
     }
     if "properties" in node:
-        node["properties"] = {name: admit_unknown(value) for name, value in node["properties"].items()}
+        node["properties"] = {name: _rebuilt(value, finish, keep) for name, value in node["properties"].items()}
+    return finish(node)
+
+
+def _every_keyword(key: str) -> bool:
+    return True
+
+
+def admit_unknown(schema: Any) -> Any:
+    """The schema a tolerant client must accept: enums also admit new values of their type; extra fields are
+    allowed wherever the spec does not forbid them; annotations are dropped."""
+    return _rebuilt(schema, _widen_enum, keep=lambda key: key not in _DROP and not key.startswith("x-"))
+
+
+def _widen_enum(node: dict[str, Any]) -> dict[str, Any]:
     if "enum" in node:
         values = node.pop("enum")
         kinds = {
@@ -109,16 +127,10 @@ _UNKNOWN_FIELD = {
 def bounded(schema: Any) -> Any:
     """The schema with lists of at most a few items (or their documented minimum) and unknown fields' values
     shallow, wherever the spec leaves either open; nothing it documents is narrowed."""
-    if isinstance(schema, list):
-        return [bounded(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    node = {
-        key: value if key in ("properties", "enum", "const", "required") else bounded(value)
-        for key, value in schema.items()
-    }
-    if "properties" in node:
-        node["properties"] = {name: bounded(value) for name, value in node["properties"].items()}
+    return _rebuilt(schema, _bound, keep=_every_keyword)
+
+
+def _bound(node: dict[str, Any]) -> dict[str, Any]:
     declared = node.get("type")
     types: list[Any] = declared if isinstance(declared, list) else [declared]
     if "array" in types or "items" in node:
@@ -129,21 +141,17 @@ def bounded(schema: Any) -> Any:
 
 
 def populated(schema: Any) -> Any:
-    """The bodies of `schema` with every property present and every list non-empty, at every depth.
+    """The bodies of `schema` with every property that holds an object or a list present and every list non-empty,
+    at every depth.
 
     Half of the drawn bodies come from here: an optional field (a MyCashflow v0 order has about forty) is drawn in
     a few of ten bodies at most, so whether a nested model (an order's products) was ever decoded was luck.
     These bodies still satisfy `schema`; the other half keep the present-or-absent, empty-or-not choices."""
-    if isinstance(schema, list):
-        return [populated(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    node = {
-        key: value if key in ("properties", "enum", "const", "required") else populated(value)
-        for key, value in schema.items()
-    }
+    return _rebuilt(schema, _populate, keep=_every_keyword)
+
+
+def _populate(node: dict[str, Any]) -> dict[str, Any]:
     if "properties" in node:
-        node["properties"] = {name: populated(value) for name, value in node["properties"].items()}
         containers = {
             name for name, value in node["properties"].items() if isinstance(value, dict) and _holds_containers(value)
         }

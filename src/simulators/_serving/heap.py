@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
+
+from .lifespan import after_startup
 
 __all__ = ["freeze_start_up_heap", "frozen_after_startup"]
 
@@ -25,17 +27,4 @@ def freeze_start_up_heap() -> None:
 def frozen_after_startup(app: ASGIApp) -> ASGIApp:
     """`app`, freezing the heap once its lifespan start-up has completed (uvicorn has imported its protocol and
     loop modules, the app has opened what it keeps), before the first request is taken."""
-
-    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "lifespan":
-            await app(scope, receive, send)
-            return
-
-        async def send_then_freeze(message: Message) -> None:
-            await send(message)
-            if message["type"] == "lifespan.startup.complete":
-                freeze_start_up_heap()
-
-        await app(scope, receive, send_then_freeze)
-
-    return wrapped
+    return after_startup(app, freeze_start_up_heap)

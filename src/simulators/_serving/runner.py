@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from .heap import frozen_after_startup
+from .lifespan import after_startup
 from .protocol import ConnectionLimits, guarded_protocol
 from .tls import TlsFiles
 
@@ -83,7 +84,7 @@ def running_in_thread(
     sock.bind((host, port))  # bound before the thread starts: the port is ours, no race for a free one
     port = sock.getsockname()[1]
     started = threading.Event()
-    server = uvicorn.Server(_config(_signal_startup(app, started), host, port, tls, limits))
+    server = uvicorn.Server(_config(after_startup(app, started.set), host, port, tls, limits))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name=f"uvicorn:{port}")
     thread.start()
     deadline = time.monotonic() + deadline_s
@@ -96,19 +97,3 @@ def running_in_thread(
         server.should_exit = True
         thread.join(deadline_s)
         sock.close()
-
-
-def _signal_startup(app: ASGIApp, started: threading.Event) -> ASGIApp:
-    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "lifespan":
-            await app(scope, receive, send)
-            return
-
-        async def send_and_signal(message: Message) -> None:
-            await send(message)
-            if message["type"] == "lifespan.startup.complete":
-                started.set()
-
-        await app(scope, receive, send_and_signal)
-
-    return wrapped
