@@ -51,13 +51,13 @@ def serve(
     """Serve until interrupted (Ctrl-C / SIGTERM); over HTTPS with `tls`, plus plain HTTP on `http_port` if given.
 
     This process serves and nothing else: its start-up heap is frozen once the app has started (heap.py)."""
-    app = frozen_after_startup(app)
+    frozen = frozen_after_startup(app)  # the main listener's start-up, the last to complete: one freeze
     if http_port is None:
-        uvicorn.Server(_config(app, host, port, tls, limits)).run()
+        uvicorn.Server(_config(frozen, host, port, tls, limits)).run()
         return
     # The plain listener serves the same app, which decides what plain HTTP gets (e.g. MyCashflow's 400).
     with running_in_thread(app, host, port=http_port, limits=limits):
-        uvicorn.Server(_config(app, host, port, tls, limits)).run()
+        uvicorn.Server(_config(frozen, host, port, tls, limits)).run()
 
 
 def free_port(host: str = "127.0.0.1") -> int:
