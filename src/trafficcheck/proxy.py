@@ -3,7 +3,8 @@
 It never answers in the upstream's place with a made-up body (Prism's proxy answers an upstream 501 with a
 mock): errors, 5xx, non-JSON and empty answers pass through byte for byte. The proxy answers itself only
 when there is no upstream answer to pass on, and says so in an `X-Trafficcheck-Error` header: 504 when the
-upstream did not answer in time, 502 when it could not be reached or its body exceeded the cap, 413 for a
+upstream did not answer in time, 502 when it could not be reached or closed the connection unanswered, or when
+its answer cannot be passed on (not HTTP/1.1, head or body beyond a cap, a switch of protocol), 413 for a
 request body beyond the cap.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
@@ -22,9 +23,9 @@ from starlette.types import Message, Receive, Scope, Send
 from .check import TrafficChecker
 from .recorder import Exchange, Recorder, RecorderProcess
 from .report import DeviationReport
-from .upstream import AiohttpUpstream, Answer, HttpxUpstream, NoAnswer, Upstream
+from .upstream import Answer, HttpxUpstream, NoAnswer, SocketUpstream, Upstream
 
-__all__ = ["HOP_BY_HOP", "ProxyApp", "ProxyOptions"]
+__all__ = ["HOP_BY_HOP", "ProxyApp", "ProxyOptions", "Reply"]
 
 # RFC 9110 §7.6.1: connection-specific fields a proxy must not forward; host is the upstream's own.
 HOP_BY_HOP = frozenset(
@@ -32,6 +33,16 @@ HOP_BY_HOP = frozenset(
 )
 ERROR_HEADER = "x-trafficcheck-error"
 FLUSH_AFTER_S = 0.2  # the cassette reaches the disk this long after an entry at most (and at shutdown)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One answer as the client gets it, and the exchange to record once it is sent (None: nothing to record)."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    exchange: Exchange | None  # its elapsed_ms is set by `record`, once the reply has been sent
 
 
 @dataclass(frozen=True)
@@ -74,35 +85,44 @@ class ProxyApp:
         if scope["type"] != "http":
             return
         started = time.perf_counter()
-        body, too_large = await _read_body(receive, self.options.max_body_bytes)
+        reply = await self.reply(scope, *await read_body(receive, self.options.max_body_bytes))
+        await send({"type": "http.response.start", "status": reply.status, "headers": reply.headers})
+        await send({"type": "http.response.body", "body": reply.body})
+        self.record(reply, started)
+
+    async def reply(self, scope: Scope, body: bytes, too_large: bool) -> Reply:
+        """What the client gets for one request: the upstream's answer, or the proxy's own when there is none.
+
+        Called by the ASGI interface above and, without ASGI messages in between, by the served proxy's
+        protocol (wire.py); both pass the reply on, then `record` it.
+        """
+        method: str = scope["method"]
         if too_large:
-            await _answer(send, 413, f"request body beyond {self.options.max_body_bytes} bytes")
-            return
+            why = f"request body beyond {self.options.max_body_bytes} bytes"
+            return Reply(*_own_answer(413, why), exchange=None)
         raw_path = scope.get("raw_path") or scope["path"].encode()
-        query = scope.get("query_string", b"")
-        url = self.options.upstream + raw_path.decode("latin-1") + (("?" + query.decode("latin-1")) if query else "")
+        query: bytes = scope.get("query_string", b"")
+        target = raw_path.decode("latin-1") + (("?" + query.decode("latin-1")) if query else "")
         request_headers = [
             (k.decode("latin-1"), v.decode("latin-1"))
             for k, v in scope["headers"]
             if k.decode("latin-1").lower() not in HOP_BY_HOP
         ]
         assert self._upstream is not None, "the proxy's lifespan did not start"
-        answer = await self._upstream.send(scope["method"], url, request_headers, body)
+        answer = await self._upstream.send(method, target, request_headers, body)
+        request = (method, scope["path"], query, request_headers, body)
         if isinstance(answer, NoAnswer):
-            await _answer(send, answer.status, answer.why)
-            status, headers, upstream_headers, raw, error = answer.status, [], [], b"", answer.why
-        else:
-            headers = _passed_on(answer, scope["method"])
-            await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-            await send({"type": "http.response.body", "body": answer.raw})
-            status, upstream_headers, raw, error = answer.status, answer.headers, answer.raw, None
-        # Judged after the answer is on its way: the client never waits for the check, the cassette or the report.
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        exchange = Exchange(
-            scope["method"], scope["path"], query, request_headers, body, status, headers, upstream_headers, raw,
-            error, elapsed_ms,
-        )  # fmt: skip
-        self.recorder.take(exchange)
+            status, headers, text = _own_answer(answer.status, answer.why)
+            return Reply(status, headers, text, Exchange(*request, status, [], [], b"", answer.why, 0.0))
+        headers = _passed_on(answer, method)
+        exchange = Exchange(*request, answer.status, headers, answer.headers, answer.raw, None, 0.0)
+        return Reply(answer.status, headers, answer.raw, exchange)
+
+    def record(self, reply: Reply, started: float) -> None:
+        """Judged after the answer is on its way: the client never waits for the check, the cassette or the report."""
+        if reply.exchange is None:
+            return
+        self.recorder.take(replace(reply.exchange, elapsed_ms=(time.perf_counter() - started) * 1000))
         self._flush_soon()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
@@ -111,10 +131,18 @@ class ProxyApp:
             if message["type"] == "lifespan.startup":
                 options = self.options
                 self._upstream = (
-                    HttpxUpstream(options.transport, timeout_s=options.timeout_s, max_body_bytes=options.max_body_bytes)
+                    HttpxUpstream(
+                        options.transport,
+                        options.upstream,
+                        timeout_s=options.timeout_s,
+                        max_body_bytes=options.max_body_bytes,
+                    )
                     if options.transport is not None
-                    else AiohttpUpstream(
-                        timeout_s=options.timeout_s, max_body_bytes=options.max_body_bytes, verify=options.verify
+                    else SocketUpstream(
+                        options.upstream,
+                        timeout_s=options.timeout_s,
+                        max_body_bytes=options.max_body_bytes,
+                        verify=options.verify,
                     )
                 )
                 await self._upstream.start()
@@ -155,7 +183,7 @@ def _passed_on(answer: Answer, method: str) -> list[tuple[bytes, bytes]]:
     return headers
 
 
-async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:
+async def read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:
     body = b""
     while True:
         message: Message = await receive()
@@ -168,15 +196,15 @@ async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:
             return body, False
 
 
-async def _answer(send: Send, status: int, why: str) -> None:
+def _own_answer(status: int, why: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """The proxy's own answer when there is no upstream answer to pass on, saying so in ERROR_HEADER."""
     text = f"trafficcheck proxy: {why}\n".encode()
     headers = [
         (b"content-type", b"text/plain; charset=utf-8"),
         (b"content-length", str(len(text)).encode()),
         (ERROR_HEADER.encode(), why.encode("ascii", errors="replace")),
     ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": text})
+    return status, headers, text
 
 
 def open_cassette(path: Path) -> IO[str]:

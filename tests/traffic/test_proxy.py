@@ -5,12 +5,15 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ from trafficcheck import TrafficChecker
 from trafficcheck.cli import main
 from trafficcheck.proxy import ProxyApp, ProxyOptions
 from trafficcheck.report import DeviationReport
+from trafficcheck.wire import forwarding_protocol
 
 from ._wait import entries
 from .deviant import create_app
@@ -50,14 +54,20 @@ class Rig:
         return entries(self.cassette, count)
 
 
-@pytest.fixture
-def rig() -> Iterator[Rig]:
+def served(app: ProxyApp, front: str) -> AbstractContextManager[str]:
+    """The proxy on a port: through ASGI (in-process use) or as the CLI serves it (wire.py, no ASGI)."""
+    return running_in_thread(app, http=forwarding_protocol(app) if front == "wire" else None)
+
+
+@pytest.fixture(params=["wire", "asgi"])
+def rig(request: pytest.FixtureRequest) -> Iterator[Rig]:
     with running_in_thread(create_app(slow_seconds=SLOW)) as upstream:
         checker = TrafficChecker.for_api("mash")
         cassette, lines = io.StringIO(), list[str]()
         report = DeviationReport("mash", checker.spec_sha256, "cassette.jsonl")
-        app = ProxyApp(checker, ProxyOptions(upstream, timeout_s=SLOW / 4), cassette, report, say=lines.append)
-        with running_in_thread(app) as proxy:
+        options = ProxyOptions(upstream, timeout_s=SLOW / 4, max_body_bytes=64 * 1024)
+        app = ProxyApp(checker, options, cassette, report, say=lines.append)
+        with served(app, request.param) as proxy:
             yield Rig(upstream, proxy, cassette, report, lines)
 
 
@@ -259,14 +269,15 @@ async def _echo(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": payload})
 
 
-def test_the_request_goes_on_as_sent_and_the_answer_comes_back_as_sent() -> None:
+@pytest.mark.parametrize("front", ["wire", "asgi"])
+def test_the_request_goes_on_as_sent_and_the_answer_comes_back_as_sent(front: str) -> None:
     checker = TrafficChecker.for_api("mash")
     report = DeviationReport("mash", checker.spec_sha256)
     with running_in_thread(Starlette(routes=[Mount("/", app=_echo)])) as upstream:
         # A host name, not an address: cookie jars keep no cookie for a bare IP address.
         options = ProxyOptions(upstream.replace("127.0.0.1", "localhost"))
         app = ProxyApp(checker, options, io.StringIO(), report, say=lambda _: None)
-        with running_in_thread(app) as proxy, httpx.Client(base_url=proxy) as client:
+        with served(app, front) as proxy, httpx.Client(base_url=proxy) as client:
             for name in ("user-agent", "accept", "accept-encoding"):
                 del client.headers[name]  # a bare request: the proxy must not fill in what it lacks
             answers = []
@@ -290,3 +301,41 @@ def test_the_request_goes_on_as_sent_and_the_answer_comes_back_as_sent() -> None
     assert [value for name, value in seen["headers"] if name == "x-tag"] == ["1", "2"]
     names = {name for name, _ in seen["headers"]}
     assert not names & {"cookie", "user-agent", "accept", "accept-encoding", "content-type"}, names
+
+
+def test_a_request_body_beyond_the_cap_is_a_413_and_not_forwarded(rig: Rig) -> None:
+    answer = httpx.post(rig.proxy + "/api/orders", content=b"x" * (64 * 1024 + 1))
+    assert answer.status_code == 413 and "beyond 65536 bytes" in answer.headers["x-trafficcheck-error"]
+    assert httpx.get(rig.proxy + "/api/orders/1").status_code == 200  # the proxy goes on serving
+    assert len(rig.entries(1)) == 1  # the refused request is not an exchange with the upstream
+
+
+def _raw_exchange(proxy: str, request: bytes) -> tuple[bytes, bool]:
+    """Send raw request bytes; what came back until the proxy closed or went quiet, and whether it closed."""
+    host, port = proxy.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(request)
+        sock.settimeout(1.0)
+        received, closed = b"", False
+        try:
+            while chunk := sock.recv(65536):
+                received += chunk
+            closed = True
+        except TimeoutError:
+            pass
+    return received, closed
+
+
+def test_pipelined_requests_are_answered_in_order_on_one_connection(rig: Rig) -> None:
+    one = b"GET /api/orders/1 HTTP/1.1\r\nhost: x\r\n\r\n"
+    two = b"GET /api/nowhere HTTP/1.1\r\nhost: x\r\n\r\n"
+    received, closed = _raw_exchange(rig.proxy, one + two + one)
+    statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", received)  # each answer's status line, wherever it starts
+    assert statuses == [b"200", b"404", b"200"] and not closed
+
+
+def test_a_client_that_says_close_gets_the_answer_then_the_connection_closes(rig: Rig) -> None:
+    received, closed = _raw_exchange(rig.proxy, b"GET /api/orders/1 HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 ") and b"\r\nconnection: close" in head.lower() and closed
+    assert json.loads(body)["orderId"]

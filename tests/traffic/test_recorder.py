@@ -3,11 +3,18 @@ report the parent gets back, also when the parent is stopped by a signal the chi
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
+import threading
+import time
 from pathlib import Path
+from typing import IO
 
+import pytest
+
+import trafficcheck.recorder as recorder_module
 from trafficcheck import TrafficChecker
 from trafficcheck.proxy import open_cassette
 from trafficcheck.recorder import Exchange, Recorder, RecorderProcess
@@ -41,3 +48,62 @@ def test_exchanges_sent_to_the_child_are_checked_written_in_order_and_reported(t
     assert report.exchanges == 50 and report.deviating == 50
     assert {d["kind"] for d in entries[0]["deviations"]} >= {"list-for-object", "undocumented-field"}
     assert lines == []  # the child says its lines in its own process (the parent's list stays empty)
+
+
+EXCHANGES = 300
+
+
+def big_exchange(order_id: int) -> Exchange:
+    """20 KB of text: cheap to check (not JSON), so the backlog tests wait on the socket, not on the checks."""
+    headers = [(b"content-type", b"text/plain")]
+    body = b"x" * 20_000 + str(order_id).encode()
+    return Exchange("GET", f"/api/orders/{order_id}", b"", [], b"", 200, headers, headers, body, None, 1.0)
+
+
+def _stopped_recorder(tmp_path: Path) -> tuple[RecorderProcess, int, IO[str]]:
+    cassette = open_cassette(tmp_path / "cassette.jsonl")
+    process = RecorderProcess(Recorder(TrafficChecker.for_api("mash"), cassette, DeviationReport("mash", "sha"), print))
+    child = process._process.pid
+    assert child is not None
+    os.kill(child, signal.SIGSTOP)  # a child that has fallen behind, as far behind as can be
+    return process, child, cassette
+
+
+def test_a_child_that_falls_behind_never_stalls_the_proxys_loop_below_the_backlog_bound(tmp_path: Path) -> None:
+    process, child, cassette = _stopped_recorder(tmp_path)
+
+    async def proxy_loop() -> tuple[int, int]:
+        for order_id in range(1, EXCHANGES + 1):  # 6 MB: more than the socket holds while nobody reads
+            process.take(big_exchange(order_id))
+        process.flush()  # returns at once: what the socket did not take waits in the backlog
+        waiting = len(process._out)
+        os.kill(child, signal.SIGCONT)
+        for _ in range(1000):  # the loop's writer callback sends the rest once the child reads again
+            if not process._out:
+                break
+            await asyncio.sleep(0.01)
+        return waiting, len(process._out)
+
+    waiting, left = asyncio.run(proxy_loop())
+    report = process.close()
+    cassette.close()
+    assert 0 < waiting <= recorder_module.MAX_BACKLOG_BYTES and left == 0
+    assert report.exchanges == EXCHANGES
+
+
+def test_beyond_the_backlog_bound_the_proxy_waits_for_the_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recorder_module, "MAX_BACKLOG_BYTES", 64 * 1024)
+    process, child, cassette = _stopped_recorder(tmp_path)
+    resume = threading.Timer(0.5, os.kill, (child, signal.SIGCONT))
+    resume.start()
+    started = time.monotonic()
+    for order_id in range(1, EXCHANGES + 1):
+        process.take(big_exchange(order_id))
+    process.flush()
+    waited = time.monotonic() - started
+    assert len(process._out) <= 64 * 1024 and waited >= 0.4  # it waited for the stopped child, memory bounded
+    assert process.close().exchanges == EXCHANGES
+    cassette.close()
+    resume.join()
