@@ -67,15 +67,16 @@ async def _send(cycle: RequestResponseCycle, reply: Reply) -> None:
         await cycle.flow.drain()
     if cycle.disconnected:
         return
-    cycle.response_started = True
-    cycle.waiting_for_100_continue = False
     status = reply.status
     content = [STATUS_LINE.get(status) or b"HTTP/1.1 %d \r\n" % status]
     for name, value in reply.headers:
         # What uvicorn refuses too: an answer header that would end the head early or start a second answer.
+        # Raised before anything is sent, so the client gets a 500 (_forward), not a cut-off answer.
         if HEADER_RE.search(name) or HEADER_VALUE_RE.search(value):
             raise RuntimeError(f"the upstream's header {name!r} cannot be passed on")
         content.extend((name, b": ", value, b"\r\n"))
+    cycle.response_started = True
+    cycle.waiting_for_100_continue = False
     if not cycle.keep_alive:
         content.append(b"connection: close\r\n")
     content.append(b"\r\n")
