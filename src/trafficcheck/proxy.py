@@ -31,6 +31,7 @@ __all__ = ["HOP_BY_HOP", "ProxyApp", "ProxyOptions", "Reply"]
 HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host"}
 )
+_HOP_BY_HOP = frozenset(name.encode() for name in HOP_BY_HOP)  # as header names arrive: compared undecoded
 ERROR_HEADER = "x-trafficcheck-error"
 FLUSH_AFTER_S = 0.2  # the cassette reaches the disk this long after an entry at most (and at shutdown)
 
@@ -104,9 +105,7 @@ class ProxyApp:
         query: bytes = scope.get("query_string", b"")
         target = raw_path.decode("latin-1") + (("?" + query.decode("latin-1")) if query else "")
         request_headers = [
-            (k.decode("latin-1"), v.decode("latin-1"))
-            for k, v in scope["headers"]
-            if k.decode("latin-1").lower() not in HOP_BY_HOP
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"] if k.lower() not in _HOP_BY_HOP
         ]
         assert self._upstream is not None, "the proxy's lifespan did not start"
         answer = await self._upstream.send(method, target, request_headers, body)
@@ -176,7 +175,7 @@ def _passed_on(answer: Answer, method: str) -> list[tuple[bytes, bytes]]:
     headers = [
         (name, value)
         for name, value in answer.headers
-        if name.decode("latin-1").lower() not in HOP_BY_HOP and (keep_length or name.lower() != b"content-length")
+        if name.lower() not in _HOP_BY_HOP and (keep_length or name.lower() != b"content-length")
     ]
     if not keep_length:
         headers.append((b"content-length", str(len(answer.raw)).encode()))

@@ -30,6 +30,7 @@ __all__ = ["Answer", "HttpxUpstream", "NoAnswer", "SocketUpstream", "Upstream"]
 # connection) only when repeating it cannot do harm. A kept-alive connection the upstream has just closed
 # is the usual cause; an order POSTed twice is the harm.
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+_FRAMING = frozenset({b"content-length", b"transfer-encoding"})
 MAX_HEADER_BYTES = 64 * 1024  # an upstream's status line and headers together; beyond it there is no answer
 
 
@@ -90,6 +91,7 @@ class _Connection(asyncio.Protocol):
         self._head = head
         self._headers: list[tuple[bytes, bytes]] = []
         self._header_bytes = 0
+        self._framed = False  # a Content-Length or Transfer-Encoding header came
         self._chunks: list[bytes] = []
         self._size = 0
         self._status = 0  # the final answer's, once its headers are in
@@ -129,11 +131,13 @@ class _Connection(asyncio.Protocol):
             self._fail(f"the upstream's headers are beyond {MAX_HEADER_BYTES} bytes", answered=False)
             return
         self._headers.append((name, value))
+        if not self._framed and name.lower() in _FRAMING:
+            self._framed = True
 
     def on_headers_complete(self) -> None:
         status = self._parser.get_status_code()
         if 100 <= status < 200 and status != 101:  # an interim answer (100 Continue, 103): the final one follows
-            self._headers, self._header_bytes = [], 0
+            self._headers, self._header_bytes, self._framed = [], 0, False
             return
         if status == 101:  # the connection would carry another protocol from here: nothing HTTP to pass on
             self._fail("the upstream switched protocols, which the proxy does not forward", answered=True)
@@ -142,10 +146,7 @@ class _Connection(asyncio.Protocol):
         if self._head:
             self._finish()
             return
-        names = {name.lower() for name, _ in self._headers}
-        self._until_eof = (
-            b"content-length" not in names and b"transfer-encoding" not in names and status not in (204, 304)
-        )
+        self._until_eof = not self._framed and status not in (204, 304)  # no length, not chunked: ends with EOF
 
     def on_body(self, chunk: bytes) -> None:
         if self._answer is None or self._answer.done():
