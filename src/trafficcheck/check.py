@@ -25,6 +25,7 @@ from specforge.jsonpointer import resolve as resolve_pointer
 from specforge.openapi import follow_refs, iter_operations, resolve
 from specforge.patched import StampedSpec, load_patched
 
+from . import json_bytes
 from .headers import (
     Finding,
     HeaderSet,
@@ -259,7 +260,7 @@ class TrafficChecker:
             yield Deviation("request-body", "request", "", "no body", f"{len(body)} bytes")
             return
         try:
-            decoded = json.loads(body)
+            decoded = json_bytes.loads(body)
         except (ValueError, RecursionError):
             yield Deviation("request-body", "request", "", "a JSON body", "not JSON")
             return
@@ -283,7 +284,7 @@ class TrafficChecker:
         if response.schema is None or response.validator is None:
             return []
         try:
-            decoded = json.loads(body)
+            decoded = json_bytes.loads(body)
         except (ValueError, RecursionError):
             return [Deviation("not-json", "response", "", "a JSON body", f"{len(body)} bytes, not JSON")]
         return _response_deviations(self._document, response, decoded, self._closed_validator)

@@ -29,13 +29,14 @@ from urllib.parse import parse_qsl
 import httpx
 import orjson
 
+from . import json_bytes
 from .check import Checked, TrafficChecker
 from .redact import redact_body, redact_headers, redact_query, redact_text
 from .report import DeviationReport
 
 __all__ = ["PRIORITIES", "Exchange", "Recorder", "RecorderProcess", "can_fork"]
 
-PRIORITIES = ("idle", "normal")  # the recorder process's (RecorderProcess)
+PRIORITIES = ("batch", "idle", "normal")  # the recorder process's (RecorderProcess)
 MAX_TEXT_IN_CASSETTE = 2000  # a non-JSON body is kept as (scrubbed) text up to this many characters
 # What the proxy keeps before sending to the recorder process at once (it sends at least every FLUSH_AFTER_S):
 # one pickle, one write and one wake-up of the child per batch instead of per exchange, which on 2 cores is
@@ -153,18 +154,19 @@ def can_fork() -> bool:
 class RecorderProcess:
     """A `Recorder` in a forked child; `take` sends it an exchange, `close` drains it and returns its report.
 
-    `priority` "normal" (the default): the child shares the cores like any process; "idle": it runs at the
-    lowest priority (SCHED_IDLE, or nice 19), so whenever the forwarding process, the upstream or a client wants
-    a core it gets it first, and the checks wait for a quiet moment. Sending never stalls the proxy's event loop
-    while the child catches up: what the socket does not take at once waits in `_out` and goes when it is
-    writable (the loop's writer callback). Only beyond MAX_BACKLOG_BYTES does the proxy wait for the child, a
-    few exchanges at a time: nothing is dropped, memory stays bounded. Measured on 2 cores (docs/traffic.md):
-    "idle" adds about 1 ms less to the p99 at a paced 400 req/s, but under a load sustained past what the cores
-    can check the backlog fills and the proxy then waits in steps (p99 added 60 to 75 ms at saturation against
-    6 to 9 ms with "normal"), and an unprivileged process cannot raise its priority again when that happens.
+    `priority` "batch" (the default): Linux's SCHED_BATCH, the same share of the cores as any process, but a
+    child that wakes up with a batch never preempts the forwarding process, the upstream or a client mid-request;
+    "normal": it shares the cores like any process; "idle": the lowest priority (SCHED_IDLE, or nice 19), so the
+    checks wait for a quiet moment. Sending never stalls the proxy's event loop while the child catches up: what
+    the socket does not take at once waits in `_out` and goes when it is writable (the loop's writer callback).
+    Only beyond MAX_BACKLOG_BYTES does the proxy wait for the child, a few exchanges at a time: nothing is
+    dropped, memory stays bounded. Measured side by side on 2 cores (docs/traffic.md, 2026-12-03): p99 added at a
+    paced 400 req/s 1.25 ms batch, 1.36 ms normal, 0.76 ms idle; at saturation 4.75, 5.10 and 32 ms: under a load
+    sustained past what the cores can check, an idle child's backlog fills and the proxy then waits in steps, and
+    an unprivileged process cannot raise its priority again when that happens.
     """
 
-    def __init__(self, recorder: Recorder, *, priority: str = "normal") -> None:
+    def __init__(self, recorder: Recorder, *, priority: str = "batch") -> None:
         if priority not in PRIORITIES:
             raise ValueError(f"recorder priority {priority!r}: one of {', '.join(PRIORITIES)}")
         context = multiprocessing.get_context("fork")
@@ -247,6 +249,14 @@ def _yield_to_everything() -> None:
         os.nice(19)
 
 
+def _never_preempt() -> None:
+    """Linux's SCHED_BATCH: the same share of the cores as any process, but waking up it never preempts one."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    except (AttributeError, OSError):
+        pass
+
+
 def _frame(payload: bytes) -> bytes:
     return struct.pack("!Q", len(payload)) + payload
 
@@ -275,6 +285,8 @@ def _serve(sock: socket.socket, parents_end: socket.socket, recorder: Recorder, 
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if priority == "idle":
         _yield_to_everything()
+    elif priority == "batch":
+        _never_preempt()
     try:
         while True:
             batch: list[Exchange] | None = pickle.loads(_read_frame(sock))
@@ -304,7 +316,7 @@ def _body_for_cassette(body: bytes) -> Any:
     if not body:
         return None
     try:
-        return {"json": redact_body(json.loads(body))}
+        return {"json": redact_body(json_bytes.loads(body))}
     except (ValueError, RecursionError):
         return {"text": redact_text(body[:MAX_TEXT_IN_CASSETTE].decode("utf-8", errors="replace"))}
 

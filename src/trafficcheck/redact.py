@@ -60,7 +60,10 @@ def redact_body(value: Any, depth: int = 0) -> Any:
     """A decoded JSON body with personal fields replaced by placeholders of the same type, recursively."""
     if depth > MAX_DEPTH:
         return REDACTED
-    if isinstance(value, Mapping):
+    kind = type(value)  # decoded JSON holds exactly these types: checked first, before the slower ABC checks
+    if kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is not str and isinstance(value, Mapping):
         return {
             key: _placeholder(str(key), item) if _is_personal(str(key)) else redact_body(item, depth + 1)
             for key, item in value.items()

@@ -107,3 +107,38 @@ def test_beyond_the_backlog_bound_the_proxy_waits_for_the_child(
     assert process.close().exchanges == EXCHANGES
     cassette.close()
     resume.join()
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getscheduler"), reason="Linux scheduling policies")
+@pytest.mark.parametrize(
+    ("priority", "policy"),
+    [
+        ("normal", getattr(os, "SCHED_OTHER", 0)),
+        ("batch", getattr(os, "SCHED_BATCH", 3)),
+        ("idle", getattr(os, "SCHED_IDLE", 5)),
+    ],
+)
+def test_the_child_runs_under_the_asked_scheduling_policy(tmp_path: Path, priority: str, policy: int) -> None:
+    with open_cassette(tmp_path / "cassette.jsonl") as cassette:
+        recorder = Recorder(TrafficChecker.for_api("mash"), cassette, DeviationReport("mash", "sha"), print)
+        process = RecorderProcess(recorder, priority=priority)
+        process.take(exchange(1))
+        process.flush()
+        child = process._process.pid
+        assert child is not None
+        seen = None
+        for _ in range(500):  # the child sets its policy first thing, before it reads a batch
+            seen = os.sched_getscheduler(child)
+            if seen == policy:
+                break
+            time.sleep(0.01)
+        report = process.close()
+    assert seen == policy
+    assert report.exchanges == 1
+
+
+def test_an_unknown_priority_is_refused_before_any_child_starts(tmp_path: Path) -> None:
+    with open_cassette(tmp_path / "cassette.jsonl") as cassette:
+        recorder = Recorder(TrafficChecker.for_api("mash"), cassette, DeviationReport("mash", "sha"), print)
+        with pytest.raises(ValueError, match="recorder priority 'urgent'"):
+            RecorderProcess(recorder, priority="urgent")
