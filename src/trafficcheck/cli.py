@@ -56,8 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         "--recorder-priority",
         choices=PRIORITIES,
         default="batch",
-        help="the checking process's CPU priority: batch (Linux SCHED_BATCH: a fair share of the cores, never "
-        "preempting a request in flight), normal, or idle (about 0.5 ms less p99 added under light load; under "
+        help="the checking process's CPU priority: batch (Linux SCHED_BATCH: a fair share of the cores, its wake-ups "
+        "preempting no one), normal, or idle (about 0.5 ms less p99 added under light load; under "
         "sustained overload the proxy then waits for the checks in steps)",
     )
     replay_cmd = commands.add_parser("replay", help="replay a cassette against the API's simulator, in order")

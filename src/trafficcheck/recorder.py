@@ -155,7 +155,8 @@ class RecorderProcess:
     """A `Recorder` in a forked child; `take` sends it an exchange, `close` drains it and returns its report.
 
     `priority` "batch" (the default): Linux's SCHED_BATCH, the same share of the cores as any process, but a
-    child that wakes up with a batch never preempts the forwarding process, the upstream or a client mid-request;
+    child that wakes up with a batch does not preempt the process running (the scheduler lets it wait for the
+    next tick instead), so the forwarding process, the upstream or a client is not cut off mid-request by it;
     "normal": it shares the cores like any process; "idle": the lowest priority (SCHED_IDLE, or nice 19), so the
     checks wait for a quiet moment. Sending never stalls the proxy's event loop while the child catches up: what
     the socket does not take at once waits in `_out` and goes when it is writable (the loop's writer callback).
@@ -250,7 +251,7 @@ def _yield_to_everything() -> None:
 
 
 def _never_preempt() -> None:
-    """Linux's SCHED_BATCH: the same share of the cores as any process, but waking up it never preempts one."""
+    """Linux's SCHED_BATCH: the same share of the cores as any process, but its wake-ups preempt no one."""
     try:
         os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
     except (AttributeError, OSError):
