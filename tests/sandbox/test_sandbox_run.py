@@ -44,7 +44,10 @@ RATE = 40.0
 
 
 def _contract_env(env_extra: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "MASH_", "MYCASHFLOW_"))}
+    # PYTEST_*: when this test runs in an xdist worker, its PYTEST_XDIST_WORKER would make the child run believe it
+    # is one worker of a parallel run (and write its files under that worker's name).
+    prefixes = ("CONTRACT_", "MASH_", "MYCASHFLOW_", "PYTEST_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     env = {k: v for k, v in env.items() if k.lower() not in {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}}
     return {**env, "CONTRACT_TARGET": "sandbox", **env_extra}
 
