@@ -1,5 +1,6 @@
 """The in-process client answers as schemathesis' own ASGI client does, on the calling thread, keeping nothing between
-requests; the per-(operation, phase) configuration cache answers what schemathesis would resolve."""
+requests; the same-thread httpx transport answers as starlette's TestClient does; the per-(operation, phase)
+configuration cache answers what schemathesis would resolve."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ import json
 import threading
 from typing import Any
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, find, settings
 from schemathesis import Case
 from schemathesis.core.result import Ok
 from schemathesis.python.asgi import get_client
+from starlette.testclient import TestClient  # the reference the transport is held to
 
 from .exceptions import load_decisions
-from .in_process import InProcessClient
+from .in_process import InProcessClient, SameThreadTransport
 from .profiles import PROFILES
 from .resolved_config import RESOLVED
 from .schemas import build_schema
@@ -74,6 +77,27 @@ def test_it_keeps_no_cookies_between_requests() -> None:
     _, seen = _send(client)
     assert not [name for name, _ in seen["headers"] if name == "cookie"]
     assert len(client.cookies) == 0
+
+
+def _send_httpx(client: httpx.Client) -> tuple[httpx.Response, Any]:
+    response = client.post(  # httpx takes a header's octets as bytes only
+        "http://testserver/api/x%20y?q=1&q=%C3%A4",
+        content="ä-body".encode(),
+        headers={b"X-Name": "välue".encode(), b"Content-Type": b"text/plain"},
+    )
+    return response, response.json()
+
+
+def test_the_httpx_transport_answers_as_starlettes_test_client_on_the_calling_thread() -> None:
+    with httpx.Client(transport=SameThreadTransport(_echo), headers={"user-agent": "testclient"}) as client:
+        ours, seen = _send_httpx(client)  # the user agent is the client's, not the transport's
+    app: Any = _echo
+    with TestClient(app) as reference:
+        theirs, seen_there = _send_httpx(reference)
+    assert seen["thread"] == threading.get_ident() != seen_there["thread"]
+    assert {k: v for k, v in seen.items() if k != "thread"} == {k: v for k, v in seen_there.items() if k != "thread"}
+    assert (ours.status_code, ours.headers.raw) == (theirs.status_code, theirs.headers.raw)  # the body is `seen`
+    assert ours.headers.get_list("set-cookie") == ["a=1", "b=2"]
 
 
 @pytest.fixture(scope="module")

@@ -23,13 +23,13 @@ from mash_client.models import (
     OrderResult,
     RefundOrderRequest,
 )
-from starlette.testclient import TestClient
 
 from mash_sdk import Mash, MashError
 from sdk_runtime import RetryPolicy
 from simulators.mash import DEFAULT_MERCHANT, create_app
 from simulators.mash.identities import hetu_check
 
+from .in_process import SameThreadTransport
 from .session import current
 
 _BASE = "http://127.0.0.1/api"  # any host reaches the in-process app; loopback keeps plain HTTP allowed
@@ -85,16 +85,17 @@ def _status(result: OrderResult) -> str:
 
 
 @contextmanager
-def _client() -> Iterator[tuple[Mash, TestClient]]:
+def _client() -> Iterator[tuple[Mash, httpx.Client]]:
     """One simulator for every run of the machine (each run starts with /_sim/reset): building it costs more
     than a whole run."""
-    with TestClient(create_app(control=True), base_url="http://127.0.0.1") as app:
+    transport = SameThreadTransport(create_app(control=True))
+    with httpx.Client(transport=transport, base_url="http://127.0.0.1") as app:
         mash = Mash(
             username=DEFAULT_MERCHANT.username,
             password=DEFAULT_MERCHANT.password,
             base_url=_BASE,
             allow_insecure=True,
-            transport=httpx.MockTransport(app.send),
+            transport=transport,
             retry=RetryPolicy.disabled(),
         )
         with mash:
@@ -104,7 +105,7 @@ def _client() -> Iterator[tuple[Mash, TestClient]]:
 class MashOrders(RuleBasedStateMachine):
     orders = Bundle("orders")
     mash: Mash
-    app: TestClient
+    app: httpx.Client
 
     def __init__(self) -> None:
         super().__init__()

@@ -38,12 +38,12 @@ from mycashflow_v0_client.api.order_shipments import list_order_shipments
 from mycashflow_v0_client.api.orders import get_order as get_order_v0
 from mycashflow_v0_client.api.orders import list_orders as list_orders_v0
 from mycashflow_v0_client.models import OrderExpand, QuickProcessInput
-from starlette.testclient import TestClient
 
 from mycashflow_sdk import ConflictError, MyCashflow, ServerError
 from sdk_runtime import RetryPolicy
 from simulators.mycashflow import DEFAULT_USER, create_app
 
+from .in_process import SameThreadTransport
 from .session import current
 
 CODE = "P0002"  # a seeded product without variations, with a stock item
@@ -76,13 +76,14 @@ class Order:
 
 
 @contextmanager
-def _store() -> Iterator[tuple[MyCashflow, MyCashflow, TestClient]]:
+def _store() -> Iterator[tuple[MyCashflow, MyCashflow, httpx.Client]]:
     app = create_app(seed=0, products=10, control=True)
-    with TestClient(app, base_url="https://example-store.mycashflow.fi") as client:
+    transport = SameThreadTransport(app)
+    with httpx.Client(transport=transport, base_url="https://example-store.mycashflow.fi") as client:
         common: dict[str, Any] = {
             "username": DEFAULT_USER.email,
             "api_key": DEFAULT_USER.api_key,
-            "transport": httpx.MockTransport(client.send),
+            "transport": transport,
             "retry": RetryPolicy.disabled(),
         }
         with MyCashflow("example-store", **common) as v1, MyCashflow("example-store", version="v0", **common) as v0:
@@ -93,7 +94,7 @@ class OrderLifecycle(RuleBasedStateMachine):
     orders = Bundle("orders")
     v1: MyCashflow
     v0: MyCashflow
-    app: TestClient
+    app: httpx.Client
 
     def __init__(self) -> None:
         super().__init__()

@@ -32,12 +32,12 @@ from mycashflow_client.api.suppliers import (
     update_supplier,
 )
 from mycashflow_client.models import BrandInput, CustomerGroupInput, SupplierInput
-from starlette.testclient import TestClient
 
 from mycashflow_sdk import MyCashflow, NotFoundError, pages
 from sdk_runtime import RetryPolicy
 from simulators.mycashflow import DEFAULT_USER, create_app
 
+from .in_process import SameThreadTransport
 from .session import current
 
 
@@ -74,15 +74,16 @@ names = st.text(st.characters(codec="utf-8", categories=["L", "N", "Zs"]), min_s
 
 
 @contextmanager
-def _store() -> Iterator[tuple[MyCashflow, TestClient]]:
+def _store() -> Iterator[tuple[MyCashflow, httpx.Client]]:
     """One empty store for every run of the machine (each run starts with /_sim/reset)."""
     app = create_app(control=True)  # no seed: an empty store, so the model knows every item
-    with TestClient(app, base_url="https://example-store.mycashflow.fi") as client:
+    transport = SameThreadTransport(app)
+    with httpx.Client(transport=transport, base_url="https://example-store.mycashflow.fi") as client:
         store = MyCashflow(
             "example-store",
             username=DEFAULT_USER.email,
             api_key=DEFAULT_USER.api_key,
-            transport=httpx.MockTransport(client.send),
+            transport=transport,
             retry=RetryPolicy.disabled(),
         )
         with store:
@@ -92,7 +93,7 @@ def _store() -> Iterator[tuple[MyCashflow, TestClient]]:
 class StoreResources(RuleBasedStateMachine):
     items = Bundle("items")
     store: MyCashflow
-    app: TestClient
+    app: httpx.Client
 
     def __init__(self) -> None:
         super().__init__()
