@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from . import object_strategies, sandbox_run, session, summary
+from . import heap, object_strategies, sandbox_run, session, summary
 from .listening import NotListeningError
 from .profiles import PROFILES
 from .schemas import lasting_creates
@@ -64,6 +64,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)  # before hypothesis' own plugin reads --hypothesis-seed
 def pytest_configure(config: pytest.Config) -> None:
+    heap.tune_collector()
     name = str(config.getoption("--contract-profile"))
     settings.load_profile(PROFILES[name].hypothesis_profile)  # registered in the root conftest.py
     shard = str(config.getoption("--contract-shard"))
@@ -164,6 +165,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    heap.freeze_collected_suite()
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest's own collection hooks read the node ids (-k, --deselect, xdist)
