@@ -51,7 +51,7 @@ def build_schema(api: str, target: Target | NotSelected, profile: Profile, decis
         },
         "generation": {
             "mode": "all",
-            "max-examples": profile.max_examples(operation_count(document)),
+            "max-examples": profile.max_examples(api, operation_count(document)),
             "deterministic": profile.derandomize,
         },
         "operations": operations_config(decisions, api, _safe_operations(document) if read_only else None),

@@ -17,6 +17,18 @@ def test_thorough_does_more_than_fast(budget: str) -> None:
 
 
 @pytest.mark.parametrize("api", sorted(load_apis()))
+def test_thorough_fuzzes_more_than_fast_for_every_api(api: str) -> None:
+    assert PROFILES["thorough"].fuzz_cases(api) > PROFILES["fast"].fuzz_cases(api)
+
+
+def test_an_apis_fuzzing_budget_is_spread_over_its_operations() -> None:
+    thorough = PROFILES["thorough"]
+    assert thorough.fuzz_cases("mycashflow") < thorough.fuzz_cases("mash") == thorough.fuzz_cases_per_api
+    assert thorough.max_examples("mycashflow", 40) == -(-thorough.fuzz_cases("mycashflow") // 40)
+    assert thorough.max_examples("mash", 9) == -(-thorough.fuzz_cases_per_api // 9)
+
+
+@pytest.mark.parametrize("api", sorted(load_apis()))
 def test_thorough_draws_more_bodies_than_fast_for_every_api(api: str) -> None:
     assert PROFILES["thorough"].bodies(api) > PROFILES["fast"].bodies(api)
 
