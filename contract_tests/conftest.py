@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from simulators._serving.heap import freeze_start_up_heap
+
 from . import heap, object_strategies, sandbox_run, session, summary
 from .listening import NotListeningError
 from .profiles import PROFILES
@@ -168,7 +170,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    heap.freeze_collected_suite()
+    freeze_start_up_heap()  # what collection built (schemas, strategies, simulators) lives to the end: heap.py
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest's own collection hooks read the node ids (-k, --deselect, xdist)

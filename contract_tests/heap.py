@@ -6,16 +6,15 @@ run thousands of times a second, and the older generations' passes traverse ever
 test and seeded store the process holds, objects that live until the run ends. Measured side by side on 2 cores
 (2026-12-03, issue 21): `pytest contract_tests --contract-profile=fast -n auto` 72-76 -> 67-70 CPU-s (two runs
 each), the server tests in one process 36.2-37.2 -> 34.2-34.3 s. A young threshold of 100,000 measured no better.
-Only for the contract run (a process that runs its tests and exits: frozen objects are never collected).
+The freeze is the simulators' own (simulators._serving.heap), called once collection has built every test. Only for
+the contract run (a process that runs its tests and exits: frozen objects are never collected).
 """
 
 from __future__ import annotations
 
 import gc
 
-from simulators._serving.heap import freeze_start_up_heap
-
-__all__ = ["YOUNG_THRESHOLD", "freeze_collected_suite", "tune_collector"]
+__all__ = ["YOUNG_THRESHOLD", "tune_collector"]
 
 YOUNG_THRESHOLD = 20_000  # allocations between young-generation passes (CPython's default: 700)
 
@@ -23,8 +22,3 @@ YOUNG_THRESHOLD = 20_000  # allocations between young-generation passes (CPython
 def tune_collector() -> None:
     """Before start-up and collection, which allocate as much as the tests."""
     gc.set_threshold(YOUNG_THRESHOLD, 20, 20)
-
-
-def freeze_collected_suite() -> None:
-    """Once every test is built: what collection made (schemas, strategies, simulators) lives to the end."""
-    freeze_start_up_heap()

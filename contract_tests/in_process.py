@@ -52,8 +52,9 @@ def _latin1(value: str | bytes) -> bytes:
 
 class SameThreadTransport(httpx.BaseTransport):
     """httpx's ASGITransport for a synchronous httpx client (the generated clients, the SDKs), awaited on this
-    thread's loop: starlette's TestClient runs the app on a portal thread instead, two thread hops per request
-    (measured on the order-lifecycle model, issue 21: about a fifth of its time)."""
+    thread's loop. starlette's TestClient runs the app on a portal thread instead, two thread hops per request:
+    the four business-rule model test files took 17.9 s through it and take 6.9 s through this (fast profile, one
+    process, issue 21)."""
 
     def __init__(self, app: Any) -> None:
         self._transport = httpx.ASGITransport(app=app, client=("testclient", 50000))
@@ -63,16 +64,9 @@ class SameThreadTransport(httpx.BaseTransport):
 
     async def _answer(self, request: httpx.Request) -> httpx.Response:
         response = await self._transport.handle_async_request(request)
-        # The app's own headers only (no Content-Length made up for it), its body read once
-        answer = httpx.Response(
-            response.status_code,
-            headers=response.headers.raw,
-            stream=httpx.ByteStream(await response.aread()),
-            request=request,
-            extensions=response.extensions,
-        )
-        answer.read()
-        return answer
+        # Read here; a synchronous client is then handed the same bytes as a stream it can iterate
+        response.stream = httpx.ByteStream(await response.aread())
+        return response
 
 
 class _SameThreadAdapter(requests.adapters.HTTPAdapter):
