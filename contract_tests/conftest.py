@@ -19,7 +19,7 @@ from hypothesis import settings
 
 from simulators._serving.heap import freeze_start_up_heap
 
-from . import heap, object_strategies, sandbox_run, session, summary
+from . import auth_probes, deferred_examples, heap, object_strategies, sandbox_run, session, summary, validated_once
 from .listening import NotListeningError
 from .profiles import PROFILES
 from .schemas import lasting_creates
@@ -33,6 +33,9 @@ _SEED = "contract_seed"  # the controller's seed, in each xdist worker's workeri
 _TALLY = "contract_tally"  # a worker's tally and wire-guard counts, in its workeroutput
 
 object_strategies.install()  # before any test module builds a schema strategy (object_strategies.py says why)
+validated_once.install()  # hypothesis validates a filtered strategy once, not before every draw (validated_once.py)
+auth_probes.install()  # ignored_auth confirms an operation's auth once per process, as schemathesis' runner does
+deferred_examples.install()  # an operation test makes its examples and coverage cases when it runs, not at collection
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -6,7 +6,8 @@ import copy
 from typing import Any
 
 import schemathesis
-from schemathesis import BaseSchema, Case, CheckContext, Response
+from hypothesis import HealthCheck, Phase, find, settings
+from schemathesis import APIOperation, BaseSchema, Case, CheckContext, Response
 from schemathesis.core.result import Ok
 
 from specforge.apis import find_root, load_apis
@@ -23,6 +24,7 @@ __all__ = [
     "API_KEY",
     "build_schema",
     "documented_error_code",
+    "first_case",
     "lasting_creates",
     "operation_count",
     "selected_operations",
@@ -33,6 +35,16 @@ API_KEY = "x-contract-api"  # which API a case belongs to, for the per-operation
 
 def operation_count(document: dict[str, Any]) -> int:
     return sum(1 for _ in iter_operations(document))
+
+
+def first_case(operation: APIOperation[Any, Any, Any, Any]) -> Case[Any]:
+    """One case drawn from `operation`'s strategy, where a run's auth is applied, and nothing more.
+
+    hypothesis' `find` goes on to shrink what it found (about a hundred more draws): it cost a second a call, five
+    seconds of the fast run in the tests that only need some case (issue 21).
+    """
+    once = settings(database=None, suppress_health_check=list(HealthCheck), derandomize=True, phases=[Phase.generate])
+    return find(operation.as_strategy(), lambda case: True, settings=once)
 
 
 def build_schema(api: str, target: Target | NotSelected, profile: Profile, decisions: Decisions) -> BaseSchema:

@@ -7,12 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, find, settings
 from schemathesis import Case, Response
 
 from .exceptions import Decisions
 from .profiles import PROFILES
-from .schemas import build_schema, documented_error_code
+from .schemas import build_schema, documented_error_code, first_case
 from .targets import API_TARGETS, Target
 
 
@@ -21,8 +20,7 @@ def _case(api: str, path: str, method: str) -> Case[Any]:
     assert spec.simulator is not None  # these APIs are simulated
     target = Target(api, "in-process", spec.in_process_url, spec.username, spec.password, app=spec.simulator(True))
     schema = build_schema(api, target, PROFILES["fast"], Decisions((), ()))
-    once = settings(database=None, suppress_health_check=list(HealthCheck))
-    return find(schema[path][method].as_strategy(), lambda case: True, settings=once)
+    return first_case(schema[path][method])
 
 
 def _response(case: Case[Any], status: int, body: object) -> Response:
