@@ -28,7 +28,7 @@ from .check import TrafficChecker
 from .proxy import ProxyApp, ProxyOptions, open_cassette
 from .recorder import PRIORITIES, Recorder, RecorderProcess, can_fork
 from .replay import load_cassette, replay, to_markdown
-from .report import DeviationReport
+from .report import DeviationReport, counted
 from .wire import forwarding_protocol
 
 __all__ = ["main"]
@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for line in report.summary_lines():
         print(line, flush=True)
     print(
-        f"{report.exchanges} exchanges, {report.deviating} with deviations; "
+        f"{counted(report.exchanges, 'exchange')}, {report.deviating} with deviations; "
         f"cassette {cassette_path}, report {md_path} and {json_path}",
         flush=True,
     )

@@ -12,16 +12,19 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 import httpx
-from starlette.testclient import TestClient
 
 from simulators.registry import load as load_simulator
 from specforge.apis import find_root, load_apis
 
 from .check import json_type
+from .report import counted
+
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
 
 __all__ = ["MAX_CASSETTE_BYTES", "Replayed", "load_cassette", "replay", "to_markdown"]
 
@@ -76,6 +79,10 @@ def replay(entries: list[dict[str, Any]]) -> list[Replayed]:
     origin = urlsplit(contract.in_process_url if contract is not None else "http://simulator.test")
     simulator = load_simulator(api)
     assert simulator.default_app is not None, f"{api}'s simulator has no default app"
+    # Imported here: with httpx (not httpx2) installed, importing it warns, and the proxy, which imports this module,
+    # never replays.
+    from starlette.testclient import TestClient  # noqa: PLC0415 (why: the comment above)
+
     ids: dict[str, Any] = {}
     results = []
     with TestClient(simulator.default_app(), base_url=f"{origin.scheme}://{origin.netloc}") as client:
@@ -200,7 +207,7 @@ def to_markdown(results: list[Replayed], cassette: str) -> str:
     lines = [
         f"# Replay of `{cassette}` against the simulator",
         "",
-        f"{len(results)} exchanges, {same} answered alike, {len(results) - same} differ",
+        f"{counted(len(results), 'exchange')}, {same} answered alike, {len(results) - same} differ",
         "",
         "| entry | operation | recorded | simulator | body shape |",
         "|---|---|---|---|---|",

@@ -13,7 +13,13 @@ from typing import Any
 
 from .check import Checked
 
-__all__ = ["REPORT_FORMAT", "DeviationReport"]
+__all__ = ["REPORT_FORMAT", "DeviationReport", "counted"]
+
+
+def counted(number: int, noun: str) -> str:
+    """A count as the summaries print it: 1 exchange, 2 exchanges."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
 
 REPORT_FORMAT = "trafficcheck-report/1"
 
@@ -87,7 +93,7 @@ class DeviationReport:
         lines = [
             f"# Deviations from the {self.api} spec",
             "",
-            f"{self.exchanges} exchanges, {self.deviating} with deviations; spec {self.spec_sha256[:19]}…"
+            f"{counted(self.exchanges, 'exchange')}, {self.deviating} with deviations; spec {self.spec_sha256[:19]}…"
             + (f"; cassette `{self.cassette}`" if self.cassette else ""),
         ]
         for op in self._operations.values():
@@ -117,11 +123,14 @@ class DeviationReport:
 
     def summary_lines(self) -> list[str]:
         """One line per operation, for the end of a run."""
-        return [
-            f"{op.label} [{op.operation_id or '-'}]: {op.exchanges} exchanges, "
-            f"{len(op.deviations)} distinct deviations ({sum(s.count for s in op.deviations.values())} in all)"
-            for op in self._operations.values()
-        ]
+        lines = []
+        for op in self._operations.values():
+            seen = sum(deviation.count for deviation in op.deviations.values())
+            lines.append(
+                f"{op.label} [{op.operation_id or '-'}]: {counted(op.exchanges, 'exchange')}, "
+                f"{counted(len(op.deviations), 'distinct deviation')} ({seen} in all)"
+            )
+        return lines
 
     def write(self, folder: Path, stem: str = "deviations") -> tuple[Path, Path]:
         folder.mkdir(parents=True, exist_ok=True)

@@ -229,7 +229,7 @@ def test_the_cli_serves_prints_a_line_per_exchange_and_a_summary_and_writes_the_
             stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 0, stderr
     assert "#1 GET /orders/{orderId} [getOrder] → 200 · 5 deviations" in stdout
-    assert "GET /orders/{orderId} [getOrder]: 1 exchanges, 5 distinct deviations (5 in all)" in stdout
+    assert "GET /orders/{orderId} [getOrder]: 1 exchange, 5 distinct deviations (5 in all)" in stdout
     assert "2 exchanges, 2 with deviations" in stdout
     assert SECRET_AUTH[1] not in (out / "cassette.jsonl").read_text(encoding="utf-8")
     report = json.loads((out / "deviations.json").read_text(encoding="utf-8"))
