@@ -20,22 +20,20 @@ import schemathesis
 from schemathesis import Case, CheckContext, Response
 from schemathesis.checks import CHECKS, CheckFunction, load_all_checks
 
+from .mended_releases import require
 from .schemas import API_KEY
 
 __all__ = ["CONFIRMED", "install"]
 
-VERSION = "4.32.5"
 # per API, the labels of the operations this process saw refuse both missing and wrong credentials
 CONFIRMED: dict[str, set[str]] = {}
 
 
 def install() -> None:
     """From now on, `ignored_auth` probes an operation until it is confirmed, then no more in this process."""
-    if schemathesis.__version__ != VERSION:
-        raise RuntimeError(
-            f"contract_tests/auth_probes.py hands schemathesis {VERSION}'s ignored_auth its runner's memory, found "
-            f"{schemathesis.__version__}: check CheckContext.auth_enforced_operations, then update or drop it"
-        )
+    require(
+        "schemathesis", "auth_probes.py", "hands ignored_auth its runner's memory", "check auth_enforced_operations"
+    )
     load_all_checks()
     upstream = cast(CheckFunction, CHECKS.get_one("ignored_auth"))
     if getattr(upstream, "remembers", False):

@@ -24,12 +24,12 @@ from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any
 
-import schemathesis
 from schemathesis.generation.hypothesis import builder
+
+from .mended_releases import require
 
 __all__ = ["BuiltOnFirstUse", "install"]
 
-VERSION = "4.32.5"
 _ATTRIBUTE = "hypothesis_explicit_examples"  # where hypothesis.example keeps a test's explicit examples
 
 
@@ -98,11 +98,12 @@ def _later(upstream: Callable[..., Callable[..., Any]]) -> Callable[..., Callabl
 
 def install() -> None:
     """From now on, operation tests make their examples and coverage cases when they run."""
-    if schemathesis.__version__ != VERSION:
-        raise RuntimeError(
-            f"contract_tests/deferred_examples.py defers add_examples/add_coverage of schemathesis {VERSION}, found "
-            f"{schemathesis.__version__}: compare generation/hypothesis/builder.py, then update or drop it"
-        )
+    require(
+        "schemathesis",
+        "deferred_examples.py",
+        "defers add_examples/add_coverage",
+        "compare generation/hypothesis/builder.py",
+    )
     for name in ("add_examples", "add_coverage"):
         upstream = getattr(builder, name)
         if not getattr(upstream, "deferred", False):

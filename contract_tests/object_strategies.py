@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import schemathesis
 from hypothesis import strategies as st
 from schemathesis.generation.jsonschema import strategy as engine
 
-__all__ = ["BUILT", "VERSION", "install"]
+from .mended_releases import require
 
-VERSION = "4.32.5"
+__all__ = ["BUILT", "install"]
+
 _KEPT_PER_OBJECT = 4096  # picked key sets kept per object schema; past it (2^12 sets) a value gets its own strategy
 BUILT = [0]  # fixed_dictionaries built since start-up: a test reads it to see the kept ones are used
 
@@ -92,10 +92,6 @@ def _drawn_object(  # noqa: PLR0917 (schemathesis calls it with these six positi
 
 def install() -> None:
     """Draw schemathesis' objects through kept strategies from now on (strategies it builds later)."""
-    if schemathesis.__version__ != VERSION:
-        raise RuntimeError(
-            f"contract_tests/object_strategies.py replaces code of schemathesis {VERSION}, found "
-            f"{schemathesis.__version__}: compare `_named_object` / `_drawn_object` and update or drop it"
-        )
+    require("schemathesis", "object_strategies.py", "replaces code", "compare `_named_object` / `_drawn_object`")
     engine._named_object = _named_object
     engine._drawn_object = _drawn_object

@@ -15,9 +15,9 @@ from specforge.openapi import METHODS, iter_operations
 from specforge.patched import load_patched
 
 from .exceptions import Decisions, operations_config
-from .profiles import Profile
+from .profiles import PROFILES, Profile
 from .resolved_config import resolve_once
-from .targets import NotSelected, Target, TargetError
+from .targets import NotSelected, Target, TargetError, in_process_target
 from .wire_guard import SAFE_METHODS
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "build_schema",
     "documented_error_code",
     "first_case",
+    "in_process_schema",
     "lasting_creates",
     "operation_count",
     "selected_operations",
@@ -89,6 +90,15 @@ def build_schema(api: str, target: Target | NotSelected, profile: Profile, decis
         if unsafe:
             raise TargetError(f"{api} is read-only, yet the selection still holds {', '.join(unsafe)}")
     return schema
+
+
+def in_process_schema(
+    api: str, app: Any = None, *, username: str = "", password: str = "", decisions: Decisions | None = None
+) -> BaseSchema:
+    """`api`'s fast-profile schema on its simulator in this process (`app`, or a fresh one): what the suite's own
+    tests draw cases from and call. No exceptions are applied unless `decisions` are given."""
+    target = in_process_target(api, app, username=username, password=password)
+    return build_schema(api, target, PROFILES["fast"], decisions or Decisions((), ()))
 
 
 def selected_operations(schema: BaseSchema) -> list[tuple[str, str]]:

@@ -40,6 +40,7 @@ __all__ = [
     "Target",
     "TargetError",
     "from_environment",
+    "in_process_target",
     "production_guard",
     "resolve",
 ]
@@ -249,15 +250,28 @@ def resolve(api: ApiTarget, env: Mapping[str, str], stack: ExitStack | None = No
     if kind in ("in-process", "http") and api.simulator is None:
         return NotSelected(api.api, "not simulated (codegen/apis.yaml gives it no simulator)")
     if kind == "in-process":
-        assert api.simulator is not None
-        app = api.simulator(True)
-        origin = api.in_process_url.split("/api", 1)[0]
-        return Target(
-            api.api, kind, api.in_process_url, api.username, api.password, app=app, reset=_in_process_reset(app, origin)
-        )
+        return _in_process(api)
     if kind == "http":
         return _http(api, env, stack)
     return _sandbox(api, env)
+
+
+def in_process_target(api: str, app: Any = None, *, username: str = "", password: str = "") -> Target:
+    """`api`'s simulator as an in-process target, as CONTRACT_TARGET=in-process resolves it: its own fresh app unless
+    `app` is given, its credentials unless others are."""
+    return _in_process(API_TARGETS[api], app, username=username, password=password)
+
+
+def _in_process(api: ApiTarget, app: Any = None, *, username: str = "", password: str = "") -> Target:
+    if app is None:
+        if api.simulator is None:
+            raise TargetError(f"{api.api} is not simulated (codegen/apis.yaml gives it no simulator)")
+        app = api.simulator(True)
+    origin = api.in_process_url.split("/api", 1)[0]
+    return Target(
+        api.api, "in-process", api.in_process_url, username or api.username, password or api.password,
+        app=app, reset=_in_process_reset(app, origin),
+    )  # fmt: skip
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

@@ -11,11 +11,9 @@ import schemathesis
 from schemathesis.checks import CHECKS
 
 from . import auth_probes
-from .exceptions import Decisions
-from .profiles import PROFILES
-from .schemas import build_schema, first_case
+from .schemas import first_case, in_process_schema
 from .summary import TALLY
-from .targets import API_TARGETS, Target
+from .targets import API_TARGETS
 
 
 @pytest.fixture(autouse=True)
@@ -28,17 +26,16 @@ def _outside_the_summary(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def _counting_schema(api: str, seen: list[bytes | None]) -> schemathesis.BaseSchema:
     """`api`'s schema on its simulator, noting the Authorization header of every request the simulator gets."""
-    spec = API_TARGETS[api]
-    assert spec.simulator is not None  # simulated
-    inner = spec.simulator(True)
+    simulator = API_TARGETS[api].simulator
+    assert simulator is not None  # simulated
+    inner = simulator(True)
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             seen.append(dict(scope["headers"]).get(b"authorization"))
         await inner(scope, receive, send)
 
-    target = Target(api, "in-process", spec.in_process_url, spec.username, spec.password, app=app)
-    return build_schema(api, target, PROFILES["fast"], Decisions((), ()))
+    return in_process_schema(api, app)
 
 
 def test_an_operation_is_probed_once_it_answers_and_then_no_more() -> None:

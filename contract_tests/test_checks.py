@@ -9,18 +9,11 @@ import httpx
 import pytest
 from schemathesis import Case, Response
 
-from .exceptions import Decisions
-from .profiles import PROFILES
-from .schemas import build_schema, documented_error_code, first_case
-from .targets import API_TARGETS, Target
+from .schemas import documented_error_code, first_case, in_process_schema
 
 
 def _case(api: str, path: str, method: str) -> Case[Any]:
-    spec = API_TARGETS[api]
-    assert spec.simulator is not None  # these APIs are simulated
-    target = Target(api, "in-process", spec.in_process_url, spec.username, spec.password, app=spec.simulator(True))
-    schema = build_schema(api, target, PROFILES["fast"], Decisions((), ()))
-    return first_case(schema[path][method])
+    return first_case(in_process_schema(api)[path][method])
 
 
 def _response(case: Case[Any], status: int, body: object) -> Response:

@@ -13,17 +13,11 @@ from schemathesis.generation.hypothesis import builder
 from schemathesis.pytest._test_builder import build_operation_test
 
 from . import deferred_examples
-from .exceptions import Decisions
-from .profiles import PROFILES
-from .schemas import build_schema
-from .targets import API_TARGETS, Target
+from .schemas import in_process_schema
 
 
 def _schema(api: str = "mycashflow") -> schemathesis.BaseSchema:
-    spec = API_TARGETS[api]
-    assert spec.simulator is not None  # simulated
-    target = Target(api, "in-process", spec.in_process_url, spec.username, spec.password, app=spec.simulator(True))
-    return build_schema(api, target, PROFILES["fast"], Decisions((), ()))
+    return in_process_schema(api)
 
 
 def _collected(schema: schemathesis.BaseSchema, path: str, method: str) -> Callable[..., Any]:

@@ -19,7 +19,7 @@ from .exceptions import load_decisions
 from .in_process import InProcessClient, SameThreadTransport
 from .profiles import PROFILES
 from .resolved_config import RESOLVED
-from .schemas import build_schema, first_case
+from .schemas import build_schema, first_case, in_process_schema
 from .targets import API_TARGETS, Target
 
 
@@ -100,10 +100,7 @@ def test_the_httpx_transport_answers_as_starlettes_test_client_on_the_calling_th
 
 @pytest.fixture(scope="module")
 def mash_schema() -> schemathesis.BaseSchema:
-    spec = API_TARGETS["mash"]
-    assert spec.simulator is not None  # Mash is simulated
-    target = Target("mash", "in-process", spec.in_process_url, spec.username, spec.password, app=spec.simulator(True))
-    return build_schema("mash", target, PROFILES["fast"], load_decisions())
+    return in_process_schema("mash", decisions=load_decisions())
 
 
 def test_a_case_gets_the_same_response_through_it(mash_schema: schemathesis.BaseSchema) -> None:

@@ -10,11 +10,8 @@ import pytest
 from schemathesis import Case, CheckContext, Response
 from schemathesis.core.failures import FailureGroup
 
-from .exceptions import Decisions
-from .profiles import PROFILES
-from .schemas import build_schema, first_case
+from .schemas import first_case, in_process_schema
 from .summary import TALLY
-from .targets import API_TARGETS, Target
 
 SECRET = "s3cret-Pa55word-never-printed"
 
@@ -27,10 +24,7 @@ def _always_fails(ctx: CheckContext, response: Response, case: Case[Any]) -> boo
     ("api", "path", "method"), [("mash", "/orders/{orderId}", "GET"), ("mycashflow", "/products/{productID}", "GET")]
 )
 def test_a_failure_report_has_a_curl_line_without_credentials(api: str, path: str, method: str) -> None:
-    spec = API_TARGETS[api]
-    assert spec.simulator is not None  # these APIs are simulated
-    target = Target(api, "in-process", spec.in_process_url, "contract-user", SECRET, app=spec.simulator(True))
-    schema = build_schema(api, target, PROFILES["fast"], Decisions((), ()))
+    schema = in_process_schema(api, username="contract-user", password=SECRET)
     # Drawn from the schema's strategy, as in a real run: that is where the configured auth is applied.
     case = first_case(schema[path][method])
     assert case.headers.get("Authorization", "").startswith("Basic ")

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import hypothesis
 from hypothesis.strategies._internal.strategies import FilteredStrategy
 
-__all__ = ["VERSION", "install"]
+from .mended_releases import require
 
-VERSION = "6.170.17"
+__all__ = ["install"]
+
 _UPSTREAM = FilteredStrategy.do_validate
 
 
@@ -31,9 +31,10 @@ def _do_validate_keeping_the_mark(self: FilteredStrategy[Any]) -> None:
 
 def install() -> None:
     """From now on, a filtered strategy is validated once per thread."""
-    if hypothesis.__version__ != VERSION:
-        raise RuntimeError(
-            f"contract_tests/validated_once.py mends FilteredStrategy.do_validate of hypothesis {VERSION}, found "
-            f"{hypothesis.__version__}: check whether validate_called still resets there, then update or drop it"
-        )
+    require(
+        "hypothesis",
+        "validated_once.py",
+        "mends FilteredStrategy.do_validate",
+        "check whether validate_called still resets there",
+    )
     FilteredStrategy.do_validate = _do_validate_keeping_the_mark  # type: ignore[method-assign]
