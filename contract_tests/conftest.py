@@ -19,7 +19,17 @@ from hypothesis import settings
 
 from simulators._serving.heap import freeze_start_up_heap
 
-from . import auth_probes, deferred_examples, heap, object_strategies, sandbox_run, session, summary, validated_once
+from . import (
+    auth_probes,
+    deferred_examples,
+    heap,
+    object_strategies,
+    sandbox_run,
+    session,
+    stack_room,
+    summary,
+    validated_once,
+)
 from .listening import NotListeningError
 from .profiles import PROFILES
 from .schemas import lasting_creates
@@ -70,6 +80,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)  # before hypothesis' own plugin reads --hypothesis-seed
 def pytest_configure(config: pytest.Config) -> None:
     heap.tune_collector()
+    stack_room.install(config.pluginmanager)  # tests called with room on CPython's data stack (stack_room.py)
     name = str(config.getoption("--contract-profile"))
     settings.load_profile(PROFILES[name].hypothesis_profile)  # registered in the root conftest.py
     shard = str(config.getoption("--contract-shard"))
