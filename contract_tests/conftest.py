@@ -22,6 +22,7 @@ from simulators._serving.heap import freeze_start_up_heap
 from . import (
     auth_probes,
     deferred_examples,
+    framing_headers,  # noqa: F401 (registers its schemathesis hook on import)
     heap,
     object_strategies,
     sandbox_run,
