@@ -20,21 +20,12 @@ import schemathesis
 from schemathesis import Case
 from schemathesis.hooks import HookContext
 
+from trafficcheck.proxy import HOP_BY_HOP
+
 __all__ = ["FRAMING", "before_call"]
 
-FRAMING = frozenset(
-    {
-        "connection",
-        "content-length",
-        "host",
-        "keep-alive",
-        "proxy-connection",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-    }
-)
+# The fields our recording proxy does not forward (RFC 9110 §7.6.1, and Host), and the body's framing.
+FRAMING = HOP_BY_HOP | {"content-length"}
 
 
 @schemathesis.hook
